@@ -1,0 +1,2 @@
+// kiln/esbuild: filled in by the plugin issue.
+export {}

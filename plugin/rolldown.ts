@@ -1,0 +1,2 @@
+// kiln/rolldown: filled in by the plugin issue.
+export {}

@@ -1,0 +1,2 @@
+// kiln/rollup: filled in by the plugin issue.
+export {}

@@ -1,0 +1,2 @@
+// kiln/vite: filled in by the plugin issue.
+export {}

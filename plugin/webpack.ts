@@ -1,0 +1,2 @@
+// kiln/webpack: filled in by the plugin issue.
+export {}

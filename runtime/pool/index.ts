@@ -1,0 +1,2 @@
+// Filled in by its issue; runtime/index.ts re-exports this module's public API.
+export {}

@@ -1,0 +1,96 @@
+/**
+ * The routing model shared by the compiler (src/) and the runtime's fallback router.
+ *
+ * Everything here is plain, serializable data: the compiler's passes and the runtime's
+ * interpreter talk through it. The pattern parser and the trie planner live in runtime/router
+ * because the runtime must route without the plugin; src/ imports them so that both routers
+ * are built from one parse of each pattern.
+ */
+
+/** A position in a user's source file; 1-based line and column. */
+export interface SourceLocation {
+  file: string
+  line: number
+  column: number
+}
+
+/** What a caller hands the router: one route declaration. */
+export interface RouteInput {
+  /** HTTP method in any case, or `ALL` / `*` for every method. */
+  method: string
+  /** The path pattern as written: `/users/:id`, `/users/{id}`, `/files/:name.:ext`, `/static/*`. */
+  path: string
+  /** Where the route was declared, when the caller knows it (the plugin always does). */
+  loc?: SourceLocation
+}
+
+/** One piece of a path segment. A segment is one or more parts between two slashes. */
+export type SegmentPart =
+  | { type: 'static'; value: string }
+  | { type: 'param'; name: string; pattern?: string; optional?: boolean }
+  | { type: 'wildcard' }
+
+/** A route after parsing and normalization. */
+export interface RouteRecord {
+  /** Index into the `routes` array the caller gave. */
+  index: number
+  /** Upper-case method, `ALL` for every method. */
+  method: string
+  /** The path exactly as the caller wrote it. */
+  path: string
+  /** Normalized pattern: `{id}` written as `:id`, duplicate slashes kept as written. */
+  pattern: string
+  /** Segments between slashes; the leading slash gives no empty first segment. */
+  segments: SegmentPart[][]
+  /** Param names in order of appearance; the wildcard appears as `*`. */
+  params: string[]
+  loc?: SourceLocation
+}
+
+/** Router options; the compiled router and the interpreter honour them identically. */
+export interface RouterOptions {
+  /**
+   * Match static text case-sensitively.
+   * @default true
+   */
+  caseSensitive?: boolean
+  /**
+   * `strict`: `/a/` and `/a` are different paths. `ignore`: a trailing slash is dropped before matching.
+   * @default 'strict'
+   */
+  trailingSlash?: 'strict' | 'ignore'
+  /**
+   * A param value (after decoding) longer than this does not match.
+   * @default 100 (find-my-way's default)
+   */
+  maxParamLength?: number
+}
+
+/** A param object: created without a prototype, so no param name can pollute one. */
+export type Params = Record<string, string>
+
+/** A successful lookup. */
+export interface MatchHit {
+  /** Index into the `routes` array given to the compiler or to `createRouter`. */
+  route: number
+  /** Decoded params; the wildcard under `'*'`. */
+  params: Params
+  error?: undefined
+}
+
+/** The path has malformed percent-encoding where a param was decoded: the app answers 400. */
+export interface MatchBadUrl {
+  route: -1
+  params: Params
+  error: 'malformed-url'
+}
+
+export type MatchResult = MatchHit | MatchBadUrl
+
+/** What both the emitted router module and the interpreter provide. */
+export interface Router {
+  /** Look up a method and a path (a query string is cut first). HEAD falls back to GET. Never throws. */
+  match(method: string, path: string): MatchResult | null
+  /** Methods that have a route for this path, sorted, for 405 and `Allow`. Never throws. */
+  allowed(path: string): string[]
+}
