@@ -1,0 +1,12 @@
+/**
+ * The one thing the playground's data code needs from a database handle: kiln's pool
+ * (`ctx.db`), a transaction client from `withTransaction`, or a bare `pg.Pool` all fit.
+ */
+export interface QueryResult<Row> {
+  rows: Row[]
+  rowCount: number | null
+}
+
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>
+}
