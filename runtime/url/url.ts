@@ -2,6 +2,26 @@
 export type UrlParams = Record<string, string | number | undefined>
 
 /**
+ * Route pattern → its params. Empty here; the plugin's generated routes.d.ts fills it
+ * (`declare module 'kiln/runtime' { interface KilnRouteParams { '/users/:id': { id: string } } }`),
+ * which narrows `url()` to the app's patterns and their params.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface KilnRouteParams {}
+
+/** The patterns `url()` accepts: the app's routes once routes.d.ts is generated, any string before. */
+export type RoutePattern = [keyof KilnRouteParams] extends [never] ? string : keyof KilnRouteParams & string
+
+/** The params of a route pattern (string values; `url()` also takes numbers). */
+export type RouteParams<P extends string> = P extends keyof KilnRouteParams ? KilnRouteParams[P] : Record<string, string>
+
+type UrlArgs<P extends string> = P extends keyof KilnRouteParams
+  ? {} extends KilnRouteParams[P]
+    ? [params?: { [K in keyof KilnRouteParams[P]]: string | number | undefined }]
+    : [params: { [K in keyof KilnRouteParams[P]]: KilnRouteParams[P][K] | number }]
+  : [params?: UrlParams]
+
+/**
  * Build a path from a route pattern and its params, percent-encoding each value. The plugin's
  * generated routes.d.ts types `pattern` as the app's routes and `params` per route.
  *
@@ -14,7 +34,8 @@ export type UrlParams = Record<string, string | number | undefined>
  * url('/files/:name.:ext', { name: 'a b', ext: 'txt' }) // '/files/a%20b.txt'
  * url('/static/*', { '*': 'css/site.css' })      // '/static/css/site.css'
  */
-export function url(pattern: string, params: UrlParams = {}): string {
+export function url<P extends RoutePattern>(pattern: P, ...args: UrlArgs<P>): string {
+  const params: UrlParams = (args[0] as UrlParams | undefined) ?? {}
   let out = ''
   let omitted = false
   let i = 0
