@@ -94,3 +94,61 @@ export interface Router {
   /** Methods that have a route for this path, sorted, for 405 and `Allow`. Never throws. */
   allowed(path: string): string[]
 }
+
+/**
+ * A problem in one pattern, found by the parser. The compiler turns it into a diagnostic;
+ * `createRouter` throws on the first one.
+ */
+export interface PatternProblem {
+  /** Stable code: `bad-pattern`, `unsafe-param-name`, `duplicate-param`, `bad-constraint`, `unsafe-constraint`. */
+  code: string
+  message: string
+  hint: string
+  /** 0-based offset of the problem in the path as written. */
+  offset: number
+}
+
+/**
+ * One node of a method's trie. The shape follows find-my-way's radix tree (the test oracle):
+ * static nodes carry text that may cross segment boundaries, a param node consumes one segment
+ * (or the rest of one), a wildcard node consumes everything left.
+ */
+export interface TrieNode {
+  kind: 'static' | 'param' | 'wildcard'
+  /** Static nodes: the text matched (lower-cased when matching is case-insensitive, `%` as `%25`). */
+  prefix: string
+  /**
+   * Param nodes: `null` for one plain param filling the rest of the segment; otherwise the anchored
+   * RegExp source every captured param comes from (a constraint, or several params in one segment).
+   */
+  regex: string | null
+  /** Param nodes: the static text at the end of a regex node (orders siblings like find-my-way). */
+  suffix: string | null
+  /** Param nodes: how many params the regex captures. */
+  paramCount: number
+  /** Param nodes: length of static text in the regex (bounds the input a regex may see). */
+  staticLength: number
+  /** Route index ending here, or -1. */
+  route: number
+  /** Static children, sorted by the char code of their first char. */
+  statics: TrieNode[]
+  /** Param children, in the order they are tried. */
+  params: TrieNode[]
+  wildcard: TrieNode | null
+}
+
+/** Routing options with every default filled in. */
+export interface ResolvedRouterOptions {
+  caseSensitive: boolean
+  trailingSlash: 'strict' | 'ignore'
+  maxParamLength: number
+}
+
+/** The planned trie: one tree per method; `*` holds the routes declared for every method (ALL). */
+export interface Trie {
+  options: ResolvedRouterOptions
+  /** Method → tree (the method's own routes plus ALL routes); sorted keys. */
+  methods: Record<string, TrieNode>
+  /** Param names of each route by route index (the wildcard as `*`). */
+  params: string[][]
+}
