@@ -1,2 +1,17 @@
-// Filled in by its issue; runtime/index.ts re-exports this module's public API.
-export {}
+// Metrics, health and the dashboard (runtime/index.ts re-exports this).
+export { createMetrics } from './create-metrics.js'
+export { UNKNOWN_ROUTE as METRICS_UNKNOWN_ROUTE } from './recorder.js'
+export type {
+  Budgets,
+  KilnMetrics,
+  LatencySummary,
+  MetricsCacheLike,
+  MetricsOptions,
+  MetricsPoolLike,
+  ProcessSnapshot,
+  ReadyCheck,
+  ReadyCheckOptions,
+  RouteBudget,
+  RouteSnapshot,
+  StatsSnapshot,
+} from './types.js'

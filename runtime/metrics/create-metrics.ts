@@ -1,0 +1,94 @@
+/**
+ * `createMetrics(options)`: the recorder, the sources other features report, and the admin
+ * endpoints, behind one object the app holds as `app.metrics`.
+ *
+ * @example
+ * const metrics = createMetrics({ token: process.env.KILN_ADMIN_TOKEN, sampleRate: 0.1 })
+ * metrics.addCache('default', app.cache)
+ * metrics.setPool(app.db)
+ * metrics.recordRequest('GET /users/:id', 200, 0.0042)
+ */
+import type { KilnAppLike } from '../types.js'
+import { startAdminServer, type AdminServer } from './admin-server.js'
+import { createTokenCheck } from './auth.js'
+import { formatPrometheus } from './format-prometheus.js'
+import { routeAdmin, type AdminDeps } from './handle-admin.js'
+import { createProcessMonitor } from './process-stats.js'
+import { createRecorder, DEFAULT_BUCKETS, snapshotRoutes } from './recorder.js'
+import { resolveMetricsOptions } from './resolve-options.js'
+import { createSourceRegistry, readCaches, readCustom, readPool, readResources, resolveCaches, resolvePool } from './sources.js'
+import type { KilnMetrics, MetricsOptions, StatsSnapshot } from './types.js'
+
+export function createMetrics(options: MetricsOptions = {}): KilnMetrics {
+  const resolved = resolveMetricsOptions(options)
+  const { slots, slotSeconds, now } = resolved
+  const recorder = createRecorder({
+    sampleRate: resolved.sampleRate,
+    slots,
+    slotSeconds,
+    buckets: resolved.buckets ?? DEFAULT_BUCKETS,
+    maxRoutes: resolved.maxRoutes,
+    now,
+  })
+  const registry = createSourceRegistry()
+  const monitor = createProcessMonitor()
+  const token = createTokenCheck(resolved.token)
+  let adminServer: AdminServer | undefined
+
+  async function snapshot(): Promise<StatsSnapshot> {
+    const time = now()
+    const { routes, totals } = snapshotRoutes(recorder, time)
+    const { pool, slowQueries } = readPool(resolvePool(registry))
+    return {
+      time,
+      windowSeconds: slots * slotSeconds,
+      sampleRate: resolved.sampleRate,
+      totals,
+      routes,
+      caches: readCaches(resolveCaches(registry)),
+      pool,
+      slowQueries,
+      resources: readResources(registry),
+      process: monitor.read(),
+      sources: readCustom(registry),
+    }
+  }
+
+  const deps: AdminDeps = {
+    token,
+    registry,
+    readyTimeoutMs: resolved.readyTimeoutMs,
+    snapshot,
+    prometheus: async () => formatPrometheus(recorder, await snapshot()),
+    processSnapshot: () => monitor.read(),
+  }
+  const separatePort = resolved.adminPort !== undefined
+
+  return {
+    options: Object.freeze({ ...options }),
+    recordRequest: recorder.record,
+    handleAdmin: async (ctx) => {
+      if (registry.app === undefined) registry.app = ctx.app
+      return separatePort ? undefined : routeAdmin(ctx, deps)
+    },
+    addCache: (name, cache) => void registry.caches.set(name, cache),
+    setPool: (pool) => void (registry.pool = pool),
+    addResource: (name, resource) => void registry.resources.set(name, resource),
+    registerSource: (name, read) => void registry.custom.set(name, read),
+    addCheck: (name, check, opts = {}) => void registry.checks.set(name, { check, critical: opts.critical ?? false }),
+    attachApp: (app: KilnAppLike) => void (registry.app = app),
+    snapshot,
+    prometheus: deps.prometheus,
+    async start() {
+      if (!separatePort) return undefined
+      adminServer ??= await startAdminServer(resolved.adminPort!, resolved.adminHost, deps)
+      return adminServer.port
+    },
+    async close() {
+      monitor.stop()
+      const server = adminServer
+      adminServer = undefined
+      await server?.close()
+    },
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * `/__kiln/metrics`: the snapshot in the Prometheus text format with OpenTelemetry-style names
+ * (`http.server.request.duration` → `http_server_request_duration_seconds`), base units
+ * (`_seconds`, `_bytes`) and `_total` on counters. Label values are bounded: route ids come from
+ * the registered routes (capped by `maxRoutes`), status codes are grouped by class.
+ */
+import { createPromWriter, snakeCase, type PromType, type PromWriter } from './prom-families.js'
+import type { Recorder } from './recorder.js'
+import type { StatsSnapshot } from './types.js'
+
+const QUANTILES: [string, 'p50' | 'p95' | 'p99'][] = [['0.5', 'p50'], ['0.95', 'p95'], ['0.99', 'p99']]
+
+/** Stats keys that count events since start (→ counter, `_total`). Other numbers are gauges. */
+const COUNTER_KEYS = /^(hits|misses|staleHits|bypasses|evictions|errors|loadErrors|redisErrors|loads|l2Hits|timeouts|acquires|releases|created|destroyed|queries|slowQueries|failures|leaks|connectErrors|idleErrors)$/
+
+export function formatPrometheus(recorder: Recorder, snap: StatsSnapshot): string {
+  const w = createPromWriter()
+  _http(w, recorder, snap)
+  for (const [name, stats] of Object.entries(snap.caches)) _numbers(w, 'kiln_cache', stats, { cache: name })
+  if (snap.pool !== null) _pool(w, snap.pool)
+  _resources(w, snap.resources)
+  _process(w, snap)
+  for (const [name, source] of Object.entries(snap.sources)) {
+    _numbers(w, `kiln_source_${snakeCase(name)}`, source as Record<string, unknown>, {})
+  }
+  return w.text()
+}
+
+function _http(w: PromWriter, recorder: Recorder, snap: StatsSnapshot): void {
+  const bounds = recorder.options.buckets
+  const records = [...recorder.routes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  for (const r of records) {
+    const base = { http_request_method: r.method, http_route: r.route }
+    for (let c = 1; c <= 5; c++) {
+      if (r.classes[c] === 0) continue
+      w.add('http_server_requests_total', 'counter', 'Finished HTTP requests by route and status class.',
+        { ...base, http_response_status_class: `${c}xx` }, r.classes[c])
+    }
+  }
+  for (const r of records) {
+    const base = { http_request_method: r.method, http_route: r.route }
+    const name = 'http_server_request_duration_seconds'
+    const help = 'Duration of HTTP server requests (since start).'
+    let cumulative = 0
+    for (let b = 0; b < bounds.length; b++) {
+      cumulative += r.buckets[b]
+      w.add(name, 'histogram', help, { ...base, le: String(bounds[b]) }, cumulative, '_bucket')
+    }
+    cumulative += r.buckets[bounds.length]
+    w.add(name, 'histogram', help, { ...base, le: '+Inf' }, cumulative, '_bucket')
+    w.add(name, 'histogram', help, base, r.sumSeconds, '_sum')
+    w.add(name, 'histogram', help, base, r.count, '_count')
+  }
+  const byId = new Map(records.map((r) => [r.id, r]))
+  for (const route of snap.routes) {
+    const r = byId.get(route.id)
+    if (r === undefined || route.latencyMs.samples === 0) continue
+    const base = { http_request_method: r.method, http_route: r.route }
+    for (const [quantile, key] of QUANTILES) {
+      w.add('kiln_http_server_request_duration_window_seconds', 'gauge',
+        `Latency quantiles over the last ${snap.windowSeconds} s (sampled).`,
+        { ...base, quantile }, route.latencyMs[key] / 1000)
+    }
+  }
+}
+
+/** Every finite number of `stats` (nested objects joined with `_`), named by the heuristics above. */
+function _numbers(w: PromWriter, prefix: string, stats: Record<string, unknown>, labels: Record<string, string>): void {
+  for (const key of Object.keys(stats).sort()) {
+    const value = stats[key]
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      _numbers(w, `${prefix}_${snakeCase(key)}`, value as Record<string, unknown>, labels)
+      continue
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value)) continue
+    const [name, type, scaled] = _describe(prefix, key, value)
+    w.add(name, type, `${prefix.replace(/_/g, ' ')}: ${key}`, labels, scaled)
+  }
+}
+
+function _describe(prefix: string, key: string, value: number): [string, PromType, number] {
+  const snake = snakeCase(key)
+  if (COUNTER_KEYS.test(key)) return [`${prefix}_${snake}_total`, 'counter', value]
+  if (/Ms$/.test(key)) return [`${prefix}_${snakeCase(key.slice(0, -2))}_seconds`, 'gauge', value / 1000]
+  if (/^bytes$|Bytes$/.test(key)) return [`${prefix}_${snakeCase(key.replace(/Bytes$/, '')) || 'size'}_bytes`.replace(/__+/g, '_'), 'gauge', value]
+  if (key === 'hitRate') return [`${prefix}_hit_ratio`, 'gauge', value]
+  return [`${prefix}_${snake}`, 'gauge', value]
+}
+
+/**
+ * The pool under OpenTelemetry's `db.client.connection.*` names where a field has one
+ * (count by state, max, pending requests, timeouts); the rest as `kiln_db_pool_*`.
+ */
+function _pool(w: PromWriter, pool: Record<string, unknown>): void {
+  const rest: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(pool)) {
+    if (typeof value !== 'number') {
+      rest[key] = value
+      continue
+    }
+    if (key === 'used' || key === 'idle') {
+      w.add('db_client_connection_count', 'gauge', 'Connections by state.', { db_client_connection_state: key }, value)
+    } else if (key === 'max') {
+      w.add('db_client_connection_max', 'gauge', 'Most connections allowed.', {}, value)
+    } else if (key === 'pending' || key === 'waiting') {
+      w.add('db_client_connection_pending_requests', 'gauge', 'Callers waiting for a connection.', {}, value)
+    } else if (key === 'timeouts') {
+      w.add('db_client_connection_timeouts_total', 'counter', 'Acquires that timed out.', {}, value)
+    } else rest[key] = value
+  }
+  _numbers(w, 'kiln_db_pool', rest, {})
+}
+
+function _resources(w: PromWriter, resources: Record<string, unknown>): void {
+  for (const name of Object.keys(resources).sort()) {
+    const state = (resources[name] as { state?: unknown }).state
+    for (const s of ['idle', 'loading', 'ready', 'failed']) {
+      w.add('kiln_lazy_resource_state', 'gauge', 'Lazy resource state: 1 for the current one.',
+        { resource: name, state: s }, state === s ? 1 : 0)
+    }
+  }
+}
+
+function _process(w: PromWriter, snap: StatsSnapshot): void {
+  const p = snap.process
+  w.add('process_cpu_seconds_total', 'counter', 'User and system CPU time.', {}, p.cpuUserSeconds + p.cpuSystemSeconds)
+  w.add('process_resident_memory_bytes', 'gauge', 'Resident set size.', {}, p.rssBytes)
+  w.add('process_uptime_seconds', 'gauge', 'Seconds since the process started.', {}, p.uptimeSeconds)
+  w.add('nodejs_heap_size_used_bytes', 'gauge', 'V8 heap in use.', {}, p.heapUsedBytes)
+  w.add('nodejs_heap_size_total_bytes', 'gauge', 'V8 heap reserved (heapTotal).', {}, p.heapTotalBytes)
+  for (const key of ['p50', 'p99', 'max', 'mean'] as const) {
+    w.add(`nodejs_eventloop_delay_${key}_seconds`, 'gauge', `Event-loop delay ${key}.`, {}, p.eventLoopDelayMs[key] / 1000)
+  }
+}

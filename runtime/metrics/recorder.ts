@@ -1,0 +1,135 @@
+/**
+ * The request recorder: the only code on the hot path. `recordRequest` does a Map lookup, a few
+ * increments, a short bucket scan and (when sampled) one native histogram record.
+ */
+import { countInSlot, createRouteRecord, recordLatency, type RouteRecord } from './route-record.js'
+import { createScratch, mergeWindow, summarize } from './read-window.js'
+import type { RouteSnapshot } from './types.js'
+
+export const UNKNOWN_ROUTE = '__unknown__'
+export const OTHER_ROUTE = '__other__'
+/** Prometheus' client default buckets (seconds), good for typical web latencies. */
+export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+export interface RecorderOptions {
+  sampleRate: number
+  slots: number
+  slotSeconds: number
+  buckets: number[]
+  maxRoutes: number
+  now: () => number
+}
+
+export interface Recorder {
+  readonly options: RecorderOptions
+  /** Insertion order; read-only for formatters. */
+  readonly routes: Map<string, RouteRecord>
+  record(routeId: string, status: number, durationSeconds: number): void
+  /** The window's slot number at time `ms`. */
+  epochAt(ms: number): number
+  /** Seconds the window covers at time `ms`: the live slots, cut at the recorder's creation. */
+  spanAt(ms: number): number
+}
+
+export function createRecorder(options: RecorderOptions): Recorder {
+  const { slots, buckets, maxRoutes, now } = options
+  const slotMs = options.slotSeconds * 1000
+  const rate = options.sampleRate
+  const sampleAll = rate >= 1
+  const routes = new Map<string, RouteRecord>()
+  const bucketCount = buckets.length
+  let accumulator = 0
+
+  function addRoute(id: string): RouteRecord {
+    const key = routes.size >= maxRoutes ? OTHER_ROUTE : id
+    let record = routes.get(key)
+    if (record === undefined) {
+      record = createRouteRecord(key, bucketCount, slots)
+      routes.set(key, record)
+    }
+    return record
+  }
+
+  function record(routeId: string, status: number, durationSeconds: number): void {
+    const r = routes.get(routeId) ?? addRoute(routeId)
+    r.count++
+    let cls = (status / 100) | 0
+    if (cls < 1 || cls > 5) cls = 5
+    r.classes[cls]++
+    if (cls === 5) r.errors++
+    r.sumSeconds += durationSeconds
+    let b = 0
+    while (b < bucketCount && durationSeconds > buckets[b]) b++
+    r.buckets[b]++
+    const epoch = Math.floor(now() / slotMs)
+    countInSlot(r, epoch, slots)
+    if (!sampleAll) {
+      accumulator += rate
+      if (accumulator < 1) return
+      accumulator -= 1
+    }
+    recordLatency(r, epoch, slots, durationSeconds)
+  }
+
+  const createdAt = now()
+  function spanAt(ms: number): number {
+    const epoch = Math.floor(ms / slotMs)
+    const windowStart = Math.max((epoch - slots + 1) * slotMs, createdAt)
+    // At least one second, so a rate read right after boot is not divided by ~0.
+    return Math.max(1, (ms - windowStart) / 1000)
+  }
+
+  return { options, routes, record, epochAt: (ms) => Math.floor(ms / slotMs), spanAt }
+}
+
+function _classes(classes: number[]): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (let c = 1; c <= 5; c++) if (classes[c] > 0) out[`${c}xx`] = classes[c]
+  return out
+}
+
+/** Per-route snapshots sorted by id, and the totals over all routes, at time `ms`. */
+export function snapshotRoutes(
+  recorder: Recorder,
+  ms: number,
+): { routes: RouteSnapshot[]; totals: Omit<RouteSnapshot, 'id'> } {
+  const { slots } = recorder.options
+  const span = recorder.spanAt(ms)
+  const epoch = recorder.epochAt(ms)
+  const scratch = createScratch()
+  const all = createScratch()
+  const totalClasses = [0, 0, 0, 0, 0, 0]
+  let count = 0
+  let errors = 0
+  let windowTotal = 0
+  const routes: RouteSnapshot[] = []
+  const ids = [...recorder.routes.keys()].sort()
+  for (const id of ids) {
+    const r = recorder.routes.get(id)!
+    scratch.reset()
+    const windowCount = mergeWindow(r, epoch, slots, scratch)
+    if (scratch.count > 0) all.add(scratch)
+    count += r.count
+    errors += r.errors
+    windowTotal += windowCount
+    for (let c = 1; c <= 5; c++) totalClasses[c] += r.classes[c]
+    routes.push({
+      id,
+      count: r.count,
+      errors: r.errors,
+      statusClasses: _classes(r.classes),
+      windowCount,
+      ratePerSecond: windowCount / span,
+      latencyMs: summarize(scratch),
+    })
+  }
+  const totals = {
+    count,
+    errors,
+    statusClasses: _classes(totalClasses),
+    windowCount: windowTotal,
+    ratePerSecond: windowTotal / span,
+    latencyMs: summarize(all),
+  }
+  return { routes, totals }
+}
