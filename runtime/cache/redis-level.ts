@@ -1,0 +1,164 @@
+import { Redis, type RedisOptions } from 'ioredis'
+import { createBreaker, type Breaker } from './breaker.js'
+
+/** Called with every Redis failure; it is counted, never thrown into a request. */
+export type OnRedisError = (error: Error) => void
+
+/**
+ * Level 2. Every method resolves (undefined on failure) within `timeoutMs`: a command runs only
+ * when the connection is ready and the circuit is not open, and a timer bounds its wait even when
+ * a user-supplied client would queue it.
+ */
+export interface RedisLevel {
+  get(key: string, onError: OnRedisError): Promise<Buffer | undefined>
+  set(key: string, value: Buffer, ttlMs: number, onError: OnRedisError): Promise<boolean>
+  del(keys: string[], onError: OnRedisError): Promise<void>
+  /** Numbers stored at `keys` (tag timestamps); undefined when Redis could not answer. */
+  numbers(keys: string[], onError: OnRedisError): Promise<(number | undefined)[] | undefined>
+  /** Set `key` to `time` unless it already holds a later time. */
+  raise(key: string, time: number, ttlMs: number, onError: OnRedisError): Promise<boolean>
+  /** SCAN MATCH + UNLINK (never KEYS); the keys deleted. */
+  scanDelete(match: string, onError: OnRedisError): Promise<string[]>
+  publish(channel: string, message: string, onError: OnRedisError): Promise<boolean>
+  /** Listen on `channel`; `onReconnect` runs when the subscription comes back after a drop. */
+  subscribe(channel: string, onMessage: (message: string) => void, onReconnect: () => void): void
+  state(): 'closed' | 'open' | 'half-open'
+  /** Resolves true once both connections are up and subscribed, false after `timeoutMs`. */
+  ready(timeoutMs: number): Promise<boolean>
+  close(): Promise<void>
+}
+
+export interface RedisLevelOptions {
+  redis: string | RedisOptions | Redis | true
+  timeoutMs: number
+  breakerThreshold: number
+  breakerCooldownMs: number
+  now: () => number
+  /** Connection-level errors (client 'error' events). */
+  onError: OnRedisError
+}
+
+// Keep the larger of the stored and the new timestamp, atomically (instances race to invalidate).
+const RAISE = "local c = redis.call('GET', KEYS[1]) if (not c) or tonumber(c) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end return 1"
+
+export function createRedisLevel(o: RedisLevelOptions): RedisLevel {
+  const owned = !isClient(o.redis)
+  const client: Redis = owned ? openClient(o.redis as string | RedisOptions | true, o.timeoutMs) : (o.redis as Redis)
+  // Keys from SCAN carry the client's own keyPrefix, which ioredis adds again to UNLINK's keys.
+  const clientPrefix = client.options.keyPrefix ?? ''
+  const breaker: Breaker = createBreaker(o.breakerThreshold, o.breakerCooldownMs, o.now)
+  let sub: Redis | undefined
+  let subscribed: Promise<unknown> = Promise.resolve()
+  if (owned) client.on('error', o.onError)
+
+  async function run<T>(command: (c: Redis) => Promise<T>, onError: OnRedisError): Promise<T | undefined> {
+    if (client.status !== 'ready' || !breaker.allow()) return undefined
+    try {
+      const value = await withTimeout(command(client), o.timeoutMs)
+      breaker.success()
+      return value
+    } catch (error) {
+      breaker.failure()
+      onError(error as Error)
+      return undefined
+    }
+  }
+
+  return {
+    get: async (key, onError) => (await run((c) => c.getBuffer(key), onError)) ?? undefined,
+    set: async (key, value, ttlMs, onError) =>
+      (await run((c) => c.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs))), onError)) !== undefined,
+    async del(keys, onError) {
+      if (keys.length > 0) await run((c) => c.unlink(...keys), onError)
+    },
+    async numbers(keys, onError) {
+      const values = await run((c) => c.mget(...keys), onError)
+      return values?.map((v) => (v === null ? undefined : Number(v)))
+    },
+    raise: async (key, time, ttlMs, onError) =>
+      (await run((c) => c.eval(RAISE, 1, key, String(time), String(Math.ceil(ttlMs))), onError)) !== undefined,
+    async scanDelete(match, onError) {
+      const deleted: string[] = []
+      let cursor = '0'
+      do {
+        const page = await run((c) => c.scan(cursor, 'MATCH', clientPrefix + match, 'COUNT', 1000), onError)
+        if (page === undefined) break
+        cursor = page[0]
+        const keys = page[1].map((k) => k.slice(clientPrefix.length))
+        if (keys.length > 0 && (await run((c) => c.unlink(...keys), onError)) === undefined) break
+        deleted.push(...keys)
+      } while (cursor !== '0')
+      return deleted
+    },
+    publish: async (channel, message, onError) => (await run((c) => c.publish(channel, message), onError)) !== undefined,
+    subscribe(channel, onMessage, onReconnect) {
+      // Its own connection (a subscribed connection runs no other command); it may queue its
+      // SUBSCRIBE until connected, and ioredis re-subscribes after a reconnect.
+      sub = client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined })
+      sub.on('error', o.onError)
+      let readyBefore = false
+      sub.on('ready', () => {
+        if (readyBefore) onReconnect()
+        readyBefore = true
+      })
+      sub.on('message', (ch: string, message: string) => {
+        if (ch === channel) onMessage(message)
+      })
+      subscribed = sub.subscribe(channel).catch(o.onError)
+    },
+    async ready(timeoutMs) {
+      const up = client.status === 'ready' ? Promise.resolve() : new Promise((resolve) => client.once('ready', resolve))
+      try {
+        await withTimeout(Promise.all([up, subscribed]), timeoutMs)
+        return true
+      } catch {
+        return false
+      }
+    },
+    state: () => breaker.state(),
+    async close() {
+      sub?.disconnect()
+      if (!owned) return
+      try {
+        await withTimeout(client.quit(), o.timeoutMs)
+      } catch {
+        client.disconnect()
+      }
+    },
+  }
+}
+
+function isClient(redis: unknown): redis is Redis {
+  return typeof redis === 'object' && redis !== null && typeof (redis as Redis).duplicate === 'function'
+}
+
+function openClient(redis: string | RedisOptions | true, timeoutMs: number): Redis {
+  const safe: RedisOptions = {
+    commandTimeout: timeoutMs,
+    // A command while disconnected fails at once instead of waiting in a queue.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    // Reconnect quickly at first, then every 2 s at most.
+    retryStrategy: (times: number) => Math.min(50 * 2 ** times, 2000),
+  }
+  if (redis === true) return new Redis(safe)
+  if (typeof redis === 'string') return new Redis(redis, safe)
+  return new Redis({ ...safe, ...redis })
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`[kiln] runtime/cache: Redis command timed out after ${ms} ms`)), ms)
+    promise.then(
+      (v) => {
+        clearTimeout(timer)
+        resolve(v)
+      },
+      (e) => {
+        clearTimeout(timer)
+        reject(e)
+      },
+    )
+  })
+}
