@@ -82,7 +82,8 @@ function _describe(prefix: string, key: string, value: number): [string, PromTyp
   const snake = snakeCase(key)
   if (COUNTER_KEYS.test(key)) return [`${prefix}_${snake}_total`, 'counter', value]
   if (/Ms$/.test(key)) return [`${prefix}_${snakeCase(key.slice(0, -2))}_seconds`, 'gauge', value / 1000]
-  if (/^bytes$|Bytes$/.test(key)) return [`${prefix}_${snakeCase(key.replace(/Bytes$/, '')) || 'size'}_bytes`.replace(/__+/g, '_'), 'gauge', value]
+  if (key === 'bytes') return [`${prefix}_size_bytes`, 'gauge', value]
+  if (/Bytes$/.test(key)) return [`${prefix}_${snakeCase(key.slice(0, -5))}_bytes`, 'gauge', value]
   if (key === 'hitRate') return [`${prefix}_hit_ratio`, 'gauge', value]
   return [`${prefix}_${snake}`, 'gauge', value]
 }
