@@ -4,5 +4,6 @@
  */
 export { createCache } from './create-cache.js'
 export { getDefaultCache } from './wrap.js'
-export { estimateSize } from './size.js'
-export type { Cache, CacheOptions, CacheStats, CachedOptions, CachedRouteOptions, EntryOptions, NamedCacheOptions, WrapOptions } from './types.js'
+export { estimateCacheSize } from './size.js'
+export type { Cache, CacheOptions, CacheStats, CachedOptions, CachedRouteOptions, CacheEntryOptions, NamedCacheOptions, CacheWrapOptions } from './types.js'
+export { cached } from './cached.js'

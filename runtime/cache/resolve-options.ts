@@ -1,5 +1,5 @@
-import { estimateSize } from './size.js'
-import type { CacheOptions, EntryOptions, NamedCacheOptions } from './types.js'
+import { estimateCacheSize } from './size.js'
+import type { CacheOptions, CacheEntryOptions, NamedCacheOptions } from './types.js'
 import type { ResolvedEntryOptions } from './entry.js'
 
 /** Limits and defaults of one named cache, in milliseconds and bytes. */
@@ -20,7 +20,7 @@ export function resolveStoreOptions(o: NamedCacheOptions, parent?: ResolvedStore
   return {
     max: positive('max', o.max, 10_000),
     maxBytes: positive('maxBytes', o.maxBytes, 64 * MiB),
-    sizeCalculation: o.sizeCalculation ?? parent?.sizeCalculation ?? estimateSize,
+    sizeCalculation: o.sizeCalculation ?? parent?.sizeCalculation ?? estimateCacheSize,
     ttl: seconds('ttl', o.ttl, parent ? parent.ttl / 1000 : 60),
     swr: seconds('swr', o.swr, parent ? parent.swr / 1000 : 0),
     jitter: fraction(o.jitter ?? parent?.jitter ?? 0.1),
@@ -44,7 +44,7 @@ export function resolveRootOptions(o: CacheOptions) {
 }
 
 /** Per-call options in milliseconds over a cache's defaults. */
-export function resolveEntryOptions(o: EntryOptions | undefined, d: { ttl: number; swr: number }): ResolvedEntryOptions {
+export function resolveEntryOptions(o: CacheEntryOptions | undefined, d: { ttl: number; swr: number }): ResolvedEntryOptions {
   if (o === undefined) return { ttl: d.ttl, swr: d.swr, tags: undefined }
   return {
     ttl: seconds('ttl', o.ttl, d.ttl / 1000),

@@ -5,7 +5,7 @@ import { StoredResponse } from './stored-response.js'
  * the JSON length for other values (measured once per `set`, never on a hit); 1 KiB when a value
  * cannot be written as JSON. Always at least 1 (lru-cache requires a positive size).
  */
-export function estimateSize(value: unknown, key: string): number {
+export function estimateCacheSize(value: unknown, key: string): number {
   const overhead = key.length + 48
   if (value instanceof StoredResponse) return value.size + overhead
   if (typeof value === 'string') return value.length + overhead

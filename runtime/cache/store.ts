@@ -4,7 +4,7 @@ import { announceKey, clearStore, deleteKey, deletePattern, invalidateTags } fro
 import { load, lookup, makeEntry, readLevel2, refresh, writeLevel2 } from './load.js'
 import { resolveEntryOptions, resolveStoreOptions, type ResolvedStoreOptions } from './resolve-options.js'
 import { createCounters, type CacheRoot, type StoreState } from './state.js'
-import type { Cache, CacheStats, EntryOptions, NamedCacheOptions, WrapOptions } from './types.js'
+import type { Cache, CacheStats, CacheEntryOptions, NamedCacheOptions, CacheWrapOptions } from './types.js'
 import { wrapFunction } from './wrap.js'
 
 /** A cache as kiln's own code sees it: the public API plus its state (for the route wrapper). */
@@ -70,7 +70,7 @@ export function createStore(root: CacheRoot, name: string, o: ResolvedStoreOptio
       await announceKey(s, key)
     },
     delete: (key) => deleteKey(s, key),
-    getOrLoad<T>(key: string, loader: () => T | Promise<T>, options?: EntryOptions): Promise<T> {
+    getOrLoad<T>(key: string, loader: () => T | Promise<T>, options?: CacheEntryOptions): Promise<T> {
       const now = root.now()
       const entry = lookup(s, key, now)
       const resolved = resolveEntryOptions(options, s)
@@ -98,7 +98,7 @@ export function createStore(root: CacheRoot, name: string, o: ResolvedStoreOptio
         throw error
       })
     },
-    wrap<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>, options: WrapOptions<A>) {
+    wrap<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>, options: CacheWrapOptions<A>) {
       return wrapFunction(fn, { ...options, cache: store })
     },
     invalidateTag: (tag) => invalidateTags(s, Array.isArray(tag) ? tag : [tag]),

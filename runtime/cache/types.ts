@@ -6,7 +6,7 @@ import type { Redis, RedisOptions } from 'ioredis'
 import type { KilnContext } from '../types.js'
 
 /** Per-entry options accepted by `set`, `getOrLoad` and `wrap`. */
-export interface EntryOptions {
+export interface CacheEntryOptions {
   /** Seconds the value is fresh. @default the cache's `ttl` */
   ttl?: number
   /** Seconds after `ttl` during which a stale value is served while one refresh runs. @default the cache's `swr` */
@@ -32,7 +32,7 @@ export interface NamedCacheOptions {
    * Bytes one value costs in level 1. The default counts strings and byte arrays exactly, cached
    * responses as body plus headers, and other values as the length of their JSON (computed once per
    * `set`, on the miss path; the hit path never measures).
-   * @default estimateSize
+   * @default estimateCacheSize
    */
   sizeCalculation?: (value: unknown, key: string) => number
   /** Seconds a value is fresh. @default 60 */
@@ -137,16 +137,16 @@ export interface Cache {
   /** The fresh value, or undefined. Level 1, then Redis. */
   get<T = unknown>(key: string): Promise<T | undefined>
   /** Write-through: level 1 and Redis; other instances drop their level-1 copy. */
-  set(key: string, value: unknown, options?: EntryOptions): Promise<void>
+  set(key: string, value: unknown, options?: CacheEntryOptions): Promise<void>
   /** Drop one key here, in Redis and on every instance. */
   delete(key: string): Promise<void>
   /**
    * Cache-aside with single-flight: a fresh value, else a stale one (and one background refresh),
    * else the loader's result (concurrent callers share one load; a failure is never stored).
    */
-  getOrLoad<T>(key: string, loader: () => T | Promise<T>, options?: EntryOptions): Promise<T>
+  getOrLoad<T>(key: string, loader: () => T | Promise<T>, options?: CacheEntryOptions): Promise<T>
   /** A cached version of `fn`: `key(...args)` names the entry. */
-  wrap<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>, options: WrapOptions<A>): (...args: A) => Promise<Awaited<R>>
+  wrap<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>, options: CacheWrapOptions<A>): (...args: A) => Promise<Awaited<R>>
   /** Every entry (of every named cache) carrying a tag becomes a miss, on every instance. O(1). */
   invalidateTag(tag: string | string[]): Promise<void>
   /** Drop the keys of this cache matching a Redis-style glob (`*`, `?`, `[ab]`); SCAN on Redis, never KEYS. */
@@ -171,7 +171,7 @@ export interface Cache {
 }
 
 /** Options of `cache.wrap(fn, options)` and of `cached(fn, options)` used on a plain function. */
-export interface WrapOptions<A extends unknown[] = unknown[]> extends EntryOptions {
+export interface CacheWrapOptions<A extends unknown[] = unknown[]> extends CacheEntryOptions {
   /** Entry key from the arguments. @default JSON.stringify(args) */
   key?: (...args: A) => string
   /** Namespace of the keys. @default fn.name */
@@ -181,7 +181,7 @@ export interface WrapOptions<A extends unknown[] = unknown[]> extends EntryOptio
 }
 
 /** Options of `cached(handler, options)` on a route handler; also what the plugin generates. */
-export interface CachedRouteOptions extends EntryOptions {
+export interface CachedRouteOptions extends CacheEntryOptions {
   /** Query keys that are part of the key; other keys are ignored. `'*'`: all of them. @default [] */
   query?: string[] | '*'
   /** Request headers that are part of the key (lower-case); they are also sent in `Vary`. @default [] */
@@ -215,7 +215,7 @@ export interface CachedRouteOptions extends EntryOptions {
 }
 
 /** Either kind of options `cached()` accepts. */
-export type CachedOptions = CachedRouteOptions & Omit<WrapOptions, 'key' | 'cache'> & {
+export type CachedOptions = CachedRouteOptions & Omit<CacheWrapOptions, 'key' | 'cache'> & {
   key?: ((...args: any[]) => string | null | undefined)
   cache?: Cache | string
 }

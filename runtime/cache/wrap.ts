@@ -1,4 +1,4 @@
-import type { Cache, EntryOptions, WrapOptions } from './types.js'
+import type { Cache, CacheEntryOptions, CacheWrapOptions } from './types.js'
 
 /** The cache a plain function uses when none is given: level 1 only, created on first use. */
 let processCache: Cache | undefined
@@ -20,13 +20,13 @@ export function getDefaultCache(): Cache {
  */
 export function wrapFunction<A extends unknown[], R>(
   fn: (...args: A) => R | Promise<R>,
-  options: WrapOptions<A> & { tags?: string[] | ((...args: A) => string[]) },
+  options: CacheWrapOptions<A> & { tags?: string[] | ((...args: A) => string[]) },
 ): (...args: A) => Promise<Awaited<R>> {
   const keyOf = options.key ?? ((...args: A) => JSON.stringify(args))
   const name = options.name ?? fn.name
   let cache: Cache | undefined = typeof options.cache === 'object' ? options.cache : undefined
   const tags = options.tags
-  const fixed: EntryOptions = { ttl: options.ttl, swr: options.swr, tags: Array.isArray(tags) ? tags : undefined }
+  const fixed: CacheEntryOptions = { ttl: options.ttl, swr: options.swr, tags: Array.isArray(tags) ? tags : undefined }
   return function (this: unknown, ...args: A): Promise<Awaited<R>> {
     cache ??= typeof options.cache === 'string' ? getDefaultCache().named(options.cache) : getDefaultCache()
     const entry = typeof tags === 'function' ? { ...fixed, tags: tags(...args) } : fixed

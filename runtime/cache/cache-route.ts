@@ -1,0 +1,169 @@
+import type { Handler, KilnContext, KilnResponse } from '../types.js'
+import { jitterTtl, type CacheEntry, type ResolvedEntryOptions } from './entry.js'
+import { load, lookup, refresh } from './load.js'
+import { resolveEntryOptions } from './resolve-options.js'
+import { compileTags, createRouteKey } from './route-key.js'
+import { classifyResponse, copyResponse, replay, storeResponse, type ResponsePlan } from './route-response.js'
+import type { StoreState } from './state.js'
+import { StoredResponse } from './stored-response.js'
+import type { CacheStore } from './store.js'
+import type { CachedRouteOptions } from './types.js'
+import { getDefaultCache } from './wrap.js'
+
+/** A rendered response the cache may not keep; `kind` says whether waiters may share it. */
+class Unstored {
+  constructor(readonly response: KilnResponse, readonly kind: 'share' | 'private') {}
+}
+
+const isStored = (v: unknown) => v instanceof StoredResponse
+
+/**
+ * Wrap a route handler: answers from the cache when the request is safe to answer from it, else
+ * runs the handler. See docs/cache.md for the key and the safety rules.
+ */
+export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handler {
+  const isPrivate = options.private === true
+  const identityOf = options.identity ?? options.key
+  if (isPrivate && identityOf === undefined) {
+    throw new Error(
+      `[kiln] cache: route ${options.routeId ?? ''} is declared private but has no identity\n` +
+        'hint: add identity: (ctx) => ctx.state.userId (or key:) so each user gets their own entries',
+    )
+  }
+  const keyOf = createRouteKey({
+    routeId: options.routeId,
+    keyParams: options.keyParams,
+    query: options.query ?? [],
+    vary: (options.vary ?? []).map((v) => v.toLowerCase()),
+    trustProxy: options.trustProxy,
+    handlerHash: options.handlerHash ?? '',
+  })
+  const statuses = options.statuses ?? [200]
+  const tagsOf = compileTags(options.tags)
+  const plan: ResponsePlan = { cacheControl: cacheControlOf(options, isPrivate), vary: (options.vary ?? []).map((v) => v.toLowerCase()) }
+  const cacheable = (m: string) => m === 'GET' || m === 'HEAD' || options.unsafeMethod === true
+  let lastApp: unknown
+  let lastStore: StoreState | undefined
+
+  function stateOf(ctx: KilnContext): StoreState {
+    if (typeof options.cache === 'object') return (options.cache as CacheStore)._state
+    if (ctx.app === lastApp && lastStore !== undefined) return lastStore
+    let cache = ctx.app.cache as CacheStore | undefined
+    // An app without a kiln cache still gets correct (level-1) caching rather than a 500.
+    if (cache?._state === undefined) cache = getDefaultCache() as CacheStore
+    if (typeof options.cache === 'string') cache = cache.named(options.cache) as CacheStore
+    lastApp = ctx.app
+    return (lastStore = cache._state)
+  }
+
+  function entryOptions(ctx: KilnContext, s: StoreState): ResolvedEntryOptions {
+    const o = resolveEntryOptions(options, s)
+    return { ttl: jitterTtl(o.ttl, s.jitter, s.root.random), swr: o.swr, tags: tagsOf?.(ctx.params), exact: true }
+  }
+
+  async function produce(ctx: KilnContext, o: ResolvedEntryOptions): Promise<StoredResponse | Unstored> {
+    const res = await ctx.render(await handler(ctx))
+    const kind = classifyResponse(res, statuses, isPrivate)
+    return kind === 'store' ? storeResponse(res, plan, o.ttl, o.swr) : new Unstored(res, kind)
+  }
+
+  function bypass(ctx: KilnContext, s: StoreState): unknown {
+    s.counters.bypasses++
+    ctx.header('x-cache', 'BYPASS')
+    return handler(ctx)
+  }
+
+  async function miss(ctx: KilnContext, s: StoreState, key: string): Promise<unknown> {
+    const o = entryOptions(ctx, s)
+    const before = s.inflight.get(key)
+    const flight = load(s, key, () => produce(ctx, o), o, isStored)
+    const leader = flight !== before
+    let r
+    try {
+      r = await flight.promise
+    } catch (error) {
+      s.counters.misses++
+      throw error
+    }
+    const v = r.value
+    if (v instanceof StoredResponse) {
+      if (r.source === 'load') {
+        s.counters.misses++
+        return replay(v, ctx, 'MISS', 0)
+      }
+      s.counters.l2Hits++
+      const age = ageOf(r.entry!, s)
+      if (r.source === 'l2') {
+        s.counters.hits++
+        return replay(v, ctx, 'HIT', age)
+      }
+      s.counters.staleHits++
+      refresh(s, key, r.entry!, () => produce(ctx, o), o, isStored)
+      return replay(v, ctx, 'STALE', age)
+    }
+    s.counters.misses++
+    if (v instanceof Unstored) {
+      if (leader) {
+        v.response.headers['x-cache'] = 'MISS'
+        return v.response
+      }
+      if (v.kind === 'share') return copyResponse(v.response, 'MISS')
+    }
+    // Produced for another request and private to it (Set-Cookie...): this request runs its own.
+    ctx.header('x-cache', 'MISS')
+    return handler(ctx)
+  }
+
+  const wrapper = (ctx: KilnContext): unknown => {
+    const s = stateOf(ctx)
+    const method = ctx.method
+    if (!cacheable(method)) return bypass(ctx, s)
+    const h = ctx.headers
+    const credentials = h.authorization !== undefined || h.cookie !== undefined
+    let identity = ''
+    if (isPrivate) {
+      identity = String(identityOf!(ctx) ?? '')
+      if (identity === '' && credentials) return bypass(ctx, s)
+    } else {
+      if (credentials) return bypass(ctx, s)
+      if (identityOf !== undefined) identity = String(identityOf(ctx) ?? '')
+    }
+    const key = keyOf(ctx, identity)
+    const now = s.root.now()
+    const entry = lookup(s, key, now)
+    if (entry !== undefined && entry.value instanceof StoredResponse) {
+      const age = Math.floor((now - entry.created) / 1000)
+      if (now - entry.created < entry.ttl) {
+        s.counters.hits++
+        return replay(entry.value, ctx, 'HIT', age)
+      }
+      s.counters.staleHits++
+      if (method !== 'HEAD') {
+        const o = entryOptions(ctx, s)
+        refresh(s, key, entry, () => produce(ctx, o), o, isStored)
+      }
+      return replay(entry.value, ctx, 'STALE', age)
+    }
+    if (method === 'HEAD') {
+      // A HEAD response may have no body: it never fills the cache, GET does.
+      s.counters.misses++
+      ctx.header('x-cache', 'MISS')
+      return handler(ctx)
+    }
+    return miss(ctx, s, key)
+  }
+  ;(wrapper as unknown as Record<symbol, unknown>)[Symbol.for('kiln.cached')] = options
+  return wrapper
+}
+
+function ageOf(entry: CacheEntry, s: StoreState): number {
+  return Math.max(0, Math.floor((s.root.now() - entry.created) / 1000))
+}
+
+function cacheControlOf(o: CachedRouteOptions, isPrivate: boolean): ResponsePlan['cacheControl'] {
+  const cc = o.cacheControl
+  if (cc === false) return () => undefined
+  if (typeof cc === 'string') return () => cc
+  if (isPrivate) return () => 'private, no-cache'
+  return (ttl, swr) => `public, max-age=${Math.floor(ttl / 1000)}` + (swr > 0 ? `, stale-while-revalidate=${Math.floor(swr / 1000)}` : '')
+}

@@ -1,0 +1,70 @@
+import type { KilnContext } from '../types.js'
+
+/** What a route's key is made of; resolved once per wrapper. */
+export interface RouteKeyPlan {
+  routeId: string | undefined
+  keyParams: string[] | undefined
+  query: string[] | '*'
+  vary: string[]
+  trustProxy: boolean | undefined
+  handlerHash: string
+}
+
+/**
+ * `routeId|host|param/values|query=pairs|vary=pairs|identity|handlerHash`. Every request-supplied
+ * part is percent-encoded, so no value can forge a separator and two different requests never
+ * share a key. Query keys not declared are ignored (unless `query: '*'`), so `?utm=x` cannot
+ * fill the cache with copies.
+ *
+ * Invalidate one route by pattern with `invalidatePattern('GET /users/:id|*')`.
+ */
+export function createRouteKey(plan: RouteKeyPlan): (ctx: KilnContext, identity: string) => string {
+  const { keyParams, query, vary, handlerHash } = plan
+  const tail = '|' + handlerHash
+  return (ctx, identity) => {
+    let key = (plan.routeId ?? ctx.route?.id ?? ctx.method + ' ' + ctx.path) + '|' + hostOf(ctx, plan.trustProxy) + '|'
+    const params = ctx.params
+    const names = keyParams ?? Object.keys(params).sort()
+    for (let i = 0; i < names.length; i++) {
+      if (i > 0) key += '/'
+      const v = params[names[i]]
+      if (v !== undefined) key += encodeURIComponent(v)
+    }
+    key += '|'
+    if (query === '*' || query.length > 0) key += queryPart(ctx.query, query)
+    key += '|'
+    for (let i = 0; i < vary.length; i++) {
+      const v = ctx.headers[vary[i]]
+      if (v !== undefined) key += (i > 0 ? '&' : '') + vary[i] + '=' + encodeURIComponent(String(v))
+    }
+    return key + '|' + (identity === '' ? '' : encodeURIComponent(identity)) + tail
+  }
+}
+
+function hostOf(ctx: KilnContext, trustProxy: boolean | undefined): string {
+  const trusted = trustProxy ?? (ctx.app as { trustProxy?: boolean }).trustProxy === true
+  if (trusted) {
+    const forwarded = ctx.headers['x-forwarded-host']
+    if (typeof forwarded === 'string' && forwarded !== '') return encodeURIComponent(forwarded.split(',')[0].trim().toLowerCase())
+  }
+  const host = ctx.headers.host
+  return host === undefined ? '' : encodeURIComponent(host.toLowerCase())
+}
+
+function queryPart(q: Record<string, string | string[]>, keys: string[] | '*'): string {
+  const names = keys === '*' ? Object.keys(q).sort() : keys
+  let out = ''
+  for (const name of names) {
+    const v = q[name]
+    if (v === undefined) continue
+    for (const one of Array.isArray(v) ? v : [v]) out += (out === '' ? '' : '&') + encodeURIComponent(name) + '=' + encodeURIComponent(one)
+  }
+  return out
+}
+
+/** Tag templates with `{param}` holes → a function of the request's params. */
+export function compileTags(templates: string[] | undefined): ((params: Record<string, string>) => string[]) | undefined {
+  if (templates === undefined || templates.length === 0) return undefined
+  if (templates.every((t) => !t.includes('{'))) return () => templates
+  return (params) => templates.map((t) => t.replace(/\{([^}]+)\}/g, (_, name: string) => params[name] ?? ''))
+}
