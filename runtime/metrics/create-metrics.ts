@@ -33,7 +33,8 @@ export function createMetrics(options: MetricsOptions = {}): KilnMetrics {
   const registry = createSourceRegistry()
   const monitor = createProcessMonitor()
   const token = createTokenCheck(resolved.token)
-  let adminServer: AdminServer | undefined
+  let adminServer: Promise<AdminServer> | undefined
+  let closed = false
 
   async function snapshot(): Promise<StatsSnapshot> {
     const time = now()
@@ -76,19 +77,29 @@ export function createMetrics(options: MetricsOptions = {}): KilnMetrics {
     addResource: (name, resource) => void registry.resources.set(name, resource),
     registerSource: (name, read) => void registry.custom.set(name, read),
     addCheck: (name, check, opts = {}) => void registry.checks.set(name, { check, critical: opts.critical ?? false }),
-    attachApp: (app: KilnAppLike) => void (registry.app = app),
+    attachApp(app: KilnAppLike) {
+      registry.app = app
+      // The app attaches itself when it prepares its routes (listen, inject): the admin port opens
+      // with it, and the app's close hooks close it.
+      if (separatePort) {
+        this.start().catch((error: Error) => {
+          console.warn(`[kiln] metrics.adminPort: could not listen on ${resolved.adminHost}:${resolved.adminPort}: ${error.message}\nhint: pick a free port, or 0 for any`)
+        })
+      }
+    },
     snapshot,
     prometheus: deps.prometheus,
     async start() {
-      if (!separatePort) return undefined
-      adminServer ??= await startAdminServer(resolved.adminPort!, resolved.adminHost, deps)
-      return adminServer.port
+      if (!separatePort || closed) return undefined
+      adminServer ??= startAdminServer(resolved.adminPort!, resolved.adminHost, deps)
+      return (await adminServer).port
     },
     async close() {
+      closed = true
       monitor.stop()
       const server = adminServer
       adminServer = undefined
-      await server?.close()
+      await server?.then((s) => s.close(), () => undefined)
     },
   }
 }

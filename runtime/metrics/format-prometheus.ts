@@ -11,7 +11,8 @@ import type { StatsSnapshot } from './types.js'
 const QUANTILES: [string, 'p50' | 'p95' | 'p99'][] = [['0.5', 'p50'], ['0.95', 'p95'], ['0.99', 'p99']]
 
 /** Stats keys that count events since start (→ counter, `_total`). Other numbers are gauges. */
-const COUNTER_KEYS = /^(hits|misses|staleHits|bypasses|evictions|errors|loadErrors|redisErrors|loads|l2Hits|timeouts|acquires|releases|created|destroyed|queries|slowQueries|failures|leaks|connectErrors|idleErrors)$/
+const COUNTER_KEYS =
+  /^(hits|misses|staleHits|bypasses|evictions|errors|loadErrors|redisErrors|loads|l2Hits|timeouts|created|destroyed|queries|queryTimeouts|failures|leaks|exhausted|connectFailures|idleErrors|validations|validationFailures)$/
 
 export function formatPrometheus(recorder: Recorder, snap: StatsSnapshot): string {
   const w = createPromWriter()
@@ -68,6 +69,10 @@ function _http(w: PromWriter, recorder: Recorder, snap: StatsSnapshot): void {
 function _numbers(w: PromWriter, prefix: string, stats: Record<string, unknown>, labels: Record<string, string>): void {
   for (const key of Object.keys(stats).sort()) {
     const value = stats[key]
+    if (_isBuckets(value)) {
+      _histogram(w, `${prefix}_${snakeCase(key)}_seconds`, `${prefix.replace(/_/g, ' ')}: ${key}`, labels, value)
+      continue
+    }
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       _numbers(w, `${prefix}_${snakeCase(key)}`, value as Record<string, unknown>, labels)
       continue
@@ -88,28 +93,68 @@ function _describe(prefix: string, key: string, value: number): [string, PromTyp
   return [`${prefix}_${snake}`, 'gauge', value]
 }
 
+/** OpenTelemetry `db.client.connection.*` names of runtime/pool's stats fields. */
+const POOL_GAUGES: Record<string, [string, string]> = {
+  min: ['db_client_connection_idle_min', 'Least idle connections kept.'],
+  max: ['db_client_connection_max', 'Most connections allowed.'],
+  pending: ['db_client_connection_pending_requests', 'Callers waiting for a connection.'],
+}
+const POOL_COUNTERS: Record<string, [string, string]> = {
+  timeouts: ['db_client_connection_timeouts_total', 'Callers that gave up waiting for a connection.'],
+  created: ['db_client_connection_created_total', 'Connections opened.'],
+  destroyed: ['db_client_connection_destroyed_total', 'Connections closed.'],
+}
+const POOL_HISTOGRAMS: Record<string, [string, string]> = {
+  waitTime: ['db_client_connection_wait_time_seconds', 'Time to obtain a connection.'],
+  useTime: ['db_client_connection_use_time_seconds', 'Time a connection was held.'],
+  createTime: ['db_client_connection_create_time_seconds', 'Time to open a connection.'],
+}
+
+/** runtime/pool's bucketed histogram snapshot (seconds). */
+interface BucketSnapshot {
+  count: number
+  sum: number
+  bounds: number[]
+  counts: number[]
+}
+
+function _isBuckets(value: unknown): value is BucketSnapshot {
+  const v = value as BucketSnapshot
+  return typeof v === 'object' && v !== null && Array.isArray(v.bounds) && Array.isArray(v.counts) &&
+    v.counts.length === v.bounds.length + 1 && typeof v.count === 'number' && typeof v.sum === 'number'
+}
+
+function _histogram(w: PromWriter, name: string, help: string, labels: Record<string, string>, h: BucketSnapshot): void {
+  let cumulative = 0
+  h.bounds.forEach((bound, i) => {
+    cumulative += h.counts[i]
+    w.add(name, 'histogram', help, { ...labels, le: String(bound) }, cumulative, '_bucket')
+  })
+  w.add(name, 'histogram', help, { ...labels, le: '+Inf' }, cumulative + h.counts[h.bounds.length], '_bucket')
+  w.add(name, 'histogram', help, labels, h.sum, '_sum')
+  w.add(name, 'histogram', help, labels, h.count, '_count')
+}
+
 /**
- * The pool under OpenTelemetry's `db.client.connection.*` names where a field has one
- * (count by state, max, pending requests, timeouts); the rest as `kiln_db_pool_*`.
+ * The pool under OpenTelemetry's `db.client.connection.*` names where a field has one (count by
+ * state, max, pending requests, timeouts, wait/use/create time); the rest as `kiln_db_pool_*`.
  */
 function _pool(w: PromWriter, pool: Record<string, unknown>): void {
+  const labels: Record<string, string> = typeof pool.name === 'string' ? { db_client_connection_pool_name: pool.name } : {}
   const rest: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(pool)) {
-    if (typeof value !== 'number') {
-      rest[key] = value
-      continue
-    }
-    if (key === 'used' || key === 'idle') {
-      w.add('db_client_connection_count', 'gauge', 'Connections by state.', { db_client_connection_state: key }, value)
-    } else if (key === 'max') {
-      w.add('db_client_connection_max', 'gauge', 'Most connections allowed.', {}, value)
-    } else if (key === 'pending' || key === 'waiting') {
-      w.add('db_client_connection_pending_requests', 'gauge', 'Callers waiting for a connection.', {}, value)
-    } else if (key === 'timeouts') {
-      w.add('db_client_connection_timeouts_total', 'counter', 'Acquires that timed out.', {}, value)
+  for (const key of Object.keys(pool)) {
+    const value = pool[key]
+    if ((key === 'used' || key === 'idle') && typeof value === 'number') {
+      w.add('db_client_connection_count', 'gauge', 'Connections by state.', { ...labels, db_client_connection_state: key }, value)
+    } else if (POOL_GAUGES[key] && typeof value === 'number') {
+      w.add(POOL_GAUGES[key][0], 'gauge', POOL_GAUGES[key][1], labels, value)
+    } else if (POOL_COUNTERS[key] && typeof value === 'number') {
+      w.add(POOL_COUNTERS[key][0], 'counter', POOL_COUNTERS[key][1], labels, value)
+    } else if (POOL_HISTOGRAMS[key] && _isBuckets(value)) {
+      _histogram(w, POOL_HISTOGRAMS[key][0], POOL_HISTOGRAMS[key][1], labels, value)
     } else rest[key] = value
   }
-  _numbers(w, 'kiln_db_pool', rest, {})
+  _numbers(w, 'kiln_db_pool', rest, labels)
 }
 
 function _resources(w: PromWriter, resources: Record<string, unknown>): void {

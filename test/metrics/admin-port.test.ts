@@ -31,6 +31,16 @@ describe('adminPort', () => {
     expect(await metrics.handleAdmin(fakeCtx({ path: '/__kiln/stats', headers: { authorization: 'Bearer tok' } }))).toBeUndefined()
   })
 
+  it('opens when an app attaches itself and closes with close()', async () => {
+    metrics = createMetrics({ token: 'tok', adminPort: 0 })
+    metrics.attachApp({ cache: undefined, db: undefined, onClose: () => {} })
+    const port = await metrics.start() // the same server attachApp started
+    expect((await fetch(`http://127.0.0.1:${port}/__kiln/health`)).status).toBe(200)
+    await metrics.close()
+    await expect(fetch(`http://127.0.0.1:${port}/__kiln/health`)).rejects.toThrow()
+    expect(await metrics.start()).toBeUndefined()
+  })
+
   it('does nothing on start() without adminPort', async () => {
     metrics = createMetrics()
     expect(await metrics.start()).toBeUndefined()

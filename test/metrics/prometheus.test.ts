@@ -52,7 +52,10 @@ describe('/__kiln/metrics text', () => {
   it('reports caches, the pool under db_client_connection_* and lazy resources', async () => {
     metrics = createMetrics()
     metrics.addCache('default', { getStats: () => cacheStats })
-    metrics.setPool({ getStats: () => ({ used: 3, idle: 2, pending: 1, max: 10, timeouts: 4, waitMs: 1500, slowQueries: [] }) })
+    const waitTime = { count: 5, sum: 0.75, max: 0.5, bounds: [0.01, 0.1, 1], counts: [1, 2, 2, 0] }
+    metrics.setPool({
+      getStats: () => ({ name: 'main', used: 3, idle: 2, pending: 1, max: 10, min: 1, timeouts: 4, leaks: 1, opening: 0, waitTime, slowQueries: [] }),
+    })
     metrics.addResource('pricing', { state: 'ready' })
     const parsed = parseProm(await metrics.prometheus())
 
@@ -63,12 +66,20 @@ describe('/__kiln/metrics text', () => {
     expect(sample(parsed, 'kiln_cache_size_bytes', { cache: 'default' })).toBe(2048)
     expect(sample(parsed, 'kiln_cache_hit_ratio', { cache: 'default' })).toBeCloseTo(35 / 45, 6)
 
-    expect(sample(parsed, 'db_client_connection_count', { db_client_connection_state: 'used' })).toBe(3)
-    expect(sample(parsed, 'db_client_connection_count', { db_client_connection_state: 'idle' })).toBe(2)
-    expect(sample(parsed, 'db_client_connection_pending_requests')).toBe(1)
-    expect(sample(parsed, 'db_client_connection_max')).toBe(10)
-    expect(sample(parsed, 'db_client_connection_timeouts_total')).toBe(4)
-    expect(sample(parsed, 'kiln_db_pool_wait_seconds')).toBe(1.5)
+    const pool = { db_client_connection_pool_name: 'main' }
+    expect(sample(parsed, 'db_client_connection_count', { ...pool, db_client_connection_state: 'used' })).toBe(3)
+    expect(sample(parsed, 'db_client_connection_count', { ...pool, db_client_connection_state: 'idle' })).toBe(2)
+    expect(sample(parsed, 'db_client_connection_pending_requests', pool)).toBe(1)
+    expect(sample(parsed, 'db_client_connection_max', pool)).toBe(10)
+    expect(sample(parsed, 'db_client_connection_idle_min', pool)).toBe(1)
+    expect(sample(parsed, 'db_client_connection_timeouts_total', pool)).toBe(4)
+    expect(sample(parsed, 'kiln_db_pool_leaks_total', pool)).toBe(1)
+    expect(sample(parsed, 'kiln_db_pool_opening', pool)).toBe(0)
+    expect(parsed.families.get('db_client_connection_wait_time_seconds')?.type).toBe('HISTOGRAM')
+    const wait = (le: string) => sample(parsed, 'db_client_connection_wait_time_seconds_bucket', { ...pool, le })
+    expect([wait('0.01'), wait('0.1'), wait('1'), wait('+Inf')]).toEqual([1, 3, 5, 5])
+    expect(sample(parsed, 'db_client_connection_wait_time_seconds_sum', pool)).toBe(0.75)
+    expect(sample(parsed, 'db_client_connection_wait_time_seconds_count', pool)).toBe(5)
 
     expect(sample(parsed, 'kiln_lazy_resource_state', { resource: 'pricing', state: 'ready' })).toBe(1)
     expect(sample(parsed, 'kiln_lazy_resource_state', { resource: 'pricing', state: 'failed' })).toBe(0)
