@@ -1,0 +1,49 @@
+/**
+ * One periodic timer does the slow-moving work: report connections held past the leak threshold
+ * (with the stack that took them), close idle connections past `idleTimeout` (down to `min`) and
+ * connections past their lifetime, and top the pool back up to `min`.
+ */
+import { pidOf, type PoolContext } from './context.js'
+import { fill } from './open-connection.js'
+import { destroyConnection } from './release.js'
+
+function reportLeaks(ctx: PoolContext, now: number): void {
+  const threshold = ctx.o.leakDetectionThreshold
+  for (const conn of ctx.used) {
+    if (conn.leakReported || conn.site === undefined || now - conn.acquiredAt <= threshold) continue
+    conn.leakReported = true
+    ctx.counters.leaks++
+    const stack = (conn.site.stack ?? '').split('\n').slice(1).join('\n')
+    ctx.o.logger.warn(
+      `connection ${conn.id} held for ${Math.round(now - conn.acquiredAt)} ms (leakDetectionThreshold ${threshold} ms): possible leak; acquired at:\n${stack}`,
+      { pid: pidOf(conn.client), stack },
+    )
+  }
+}
+
+/** Oldest idle first (the front of the list), so the warmest connections stay. */
+function retireIdle(ctx: PoolContext, now: number): void {
+  for (const conn of ctx.idle.slice()) {
+    if (now >= conn.expiresAt) destroyConnection(ctx, conn, 'max lifetime reached')
+    else if (ctx.o.idleTimeout > 0 && now - conn.lastUsedAt >= ctx.o.idleTimeout && ctx.total > ctx.o.min) {
+      destroyConnection(ctx, conn, 'idle timeout')
+    }
+  }
+}
+
+/** Run one housekeeping pass now (also what the timer runs). */
+export function housekeep(ctx: PoolContext): void {
+  const now = ctx.o.clock.now()
+  if (ctx.o.leakDetectionThreshold > 0) reportLeaks(ctx, now)
+  retireIdle(ctx, now)
+  fill(ctx)
+}
+
+export function startHousekeeping(ctx: PoolContext): void {
+  const tick = () => {
+    if (ctx.closing) return
+    housekeep(ctx)
+    ctx.housekeepingTimer = ctx.o.clock.setTimeout(tick, ctx.o.housekeepingInterval)
+  }
+  ctx.housekeepingTimer = ctx.o.clock.setTimeout(tick, ctx.o.housekeepingInterval)
+}
