@@ -1,2 +1,13 @@
-// Filled in by its issue; runtime/index.ts re-exports this module's public API.
-export {}
+// The app runtime: createApp, the context, the node:http / HTTP/2 / fetch adapters (runtime/index.ts re-exports this).
+export { createApp } from './create-app.js'
+export { App, type ErrorHandler } from './app.js'
+export { Context } from './context.js'
+export { HttpError, type HttpErrorOptions } from './http-error.js'
+export { benchmarkRoute, type BenchmarkRouteOptions, type BenchmarkRouteResult } from './benchmark-route.js'
+export { joinRoutePath } from './join-path.js'
+export { ENV_OVERRIDES } from './env.js'
+export { Registrar, type RouteOptions } from './registrar.js'
+export type { Middleware, Next } from './compose.js'
+export type { AppOptions, CompressionOptions, Logger } from './options.js'
+export type { InjectOptions, InjectResponse } from './inject.js'
+export type { ListenInfo, ListenOptions } from './listen.js'

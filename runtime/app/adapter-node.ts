@@ -1,0 +1,56 @@
+/**
+ * node:http / node:http2 request listener. The hot path: one Context, the router, the handler,
+ * and `sendNode`; Promises only when the handler returns one.
+ */
+import type { App } from './app.js'
+import { isThenable } from './compose.js'
+import { Context, type NodeRequest, type NodeResponse } from './context.js'
+import { dispatch } from './dispatch.js'
+import { sendNode } from './send-node.js'
+
+export function handleNode(app: App, req: NodeRequest, res: NodeResponse): void {
+  if (app._prepared === undefined) app._prepare()
+  let url = req.url ?? '/'
+  // Absolute-form targets (`GET http://host/x`, sent to proxies) route by their path.
+  if (url.charCodeAt(0) !== 47 && /^https?:\/\//i.test(url)) url = absoluteToOrigin(url)
+  const q = url.indexOf('?')
+  const ctx = new Context(app, req.method ?? 'GET', url, q === -1 ? url : url.slice(0, q), req.headers)
+  ctx.req = req
+  ctx.res = res
+  app._inflight++
+  if (app._metrics !== undefined) ctx._start = performance.now()
+  let value: unknown
+  try {
+    value = dispatch(app, ctx)
+  } catch (error) {
+    value = app._fail(ctx, error)
+  }
+  if (isThenable(value)) {
+    value.then(
+      (v) => sendSafely(app, ctx, res, v),
+      (error) => sendSafely(app, ctx, res, app._fail(ctx, error)),
+    )
+  } else sendSafely(app, ctx, res, value)
+}
+
+function sendSafely(app: App, ctx: Context, res: NodeResponse, value: unknown): void {
+  try {
+    sendNode(app, ctx, res, value)
+  } catch (error) {
+    // Converting the value failed (e.g. JSON.stringify of a cycle) before anything was written.
+    if (!res.headersSent) sendNode(app, ctx, res, app._fail(ctx, error))
+    else {
+      res.destroy()
+      app._finish(ctx, 500)
+    }
+  }
+}
+
+function absoluteToOrigin(url: string): string {
+  try {
+    const u = new URL(url)
+    return u.pathname + u.search
+  } catch {
+    return url
+  }
+}

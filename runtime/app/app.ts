@@ -1,0 +1,203 @@
+/**
+ * The app: registration (Registrar), the prepared router, the features (pool, cache, metrics)
+ * created on first use, and the adapters (node:http handler, fetch, inject, listen, close).
+ */
+import type { Server } from 'node:http'
+import type { Http2SecureServer } from 'node:http2'
+import { createCache } from '../cache/index.js'
+import { createMetrics, type KilnMetrics } from '../metrics/index.js'
+import type { Router } from '../router/types.js'
+import type { KilnAppLike, KilnResponse, RouteInfo } from '../types.js'
+import { isLazyHandler, type Middleware } from './compose.js'
+import type { Context, NodeRequest, NodeResponse } from './context.js'
+import { handleFetch } from './adapter-fetch.js'
+import { handleNode } from './adapter-node.js'
+import { errorResponse, errorStatus, ruleResponse } from './http-error.js'
+import { inject, type InjectOptions, type InjectResponse } from './inject.js'
+import { closeServers, listen, type ListenInfo, type ListenOptions } from './listen.js'
+import { resolveAppOptions, type AppOptions, type ResolvedAppOptions } from './options.js'
+import { toResponse } from './render.js'
+import { prepareRoutes, type CompiledRouter, type Prepared } from './prepare.js'
+import { createPoolLazily } from './features.js'
+import { Registrar, type RouteStore } from './registrar.js'
+
+const NOT_FOUND = ruleResponse(404)
+
+export type ErrorHandler = (error: unknown, ctx: Context) => unknown
+
+export class App extends Registrar implements KilnAppLike {
+  /** @internal */ readonly _options: ResolvedAppOptions
+  /** @internal */ _prepared: Prepared | undefined = undefined
+  /** @internal */ _compiled: CompiledRouter | undefined = undefined
+  /** @internal */ _metrics: KilnMetrics | undefined = undefined
+  /** @internal */ _inflight = 0
+  /** @internal */ _closing = false
+  /** @internal */ _drained: (() => void) | undefined = undefined
+  /** @internal */ _notFoundHandler: (ctx: Context) => unknown = () => NOT_FOUND
+  /** @internal */ _errorHandler: ErrorHandler | undefined = undefined
+  /** @internal */ _servers: (Server | Http2SecureServer)[] = []
+  private _cache: unknown = undefined
+  private _db: unknown = undefined
+  private _closeHooks: (() => void | Promise<void>)[] = []
+  private _closed: Promise<void> | undefined = undefined
+
+  /** The node:http request listener: `http.createServer(app.handler)`. */
+  readonly handler = (req: NodeRequest, res: NodeResponse): void => handleNode(this, req, res)
+
+  constructor(options: AppOptions = {}) {
+    const store: RouteStore = { routes: [], middleware: [], nextScope: 1, changed: () => (this._prepared = undefined) }
+    super(store, '', [0])
+    this._options = resolveAppOptions(options)
+  }
+
+  /** Whether `X-Forwarded-*` headers are trusted (the cache reads it). */
+  get trustProxy(): boolean {
+    return this._options.trustProxy
+  }
+
+  /** The default cache (runtime/cache), created on first use and closed with the app. */
+  get cache(): ReturnType<typeof createCache> {
+    if (this._cache === undefined) {
+      const cache = createCache(this._options.cache)
+      this._cache = cache
+      this.onClose(() => cache.close())
+    }
+    return this._cache as ReturnType<typeof createCache>
+  }
+
+  /** The PostgreSQL pool (runtime/pool), created on first use; undefined when `pool` is not configured. */
+  get db(): unknown {
+    if (this._db === undefined && this._options.pool !== undefined) {
+      this._db = createPoolLazily(this._options.pool, (fn) => this.onClose(fn))
+    }
+    return this._db
+  }
+
+  /** The metrics (runtime/metrics), or undefined when `metrics: false`. */
+  get metrics(): KilnMetrics | undefined {
+    if (this._metrics === undefined && this._options.metrics !== false) {
+      const metrics = createMetrics(this._options.metrics)
+      metrics.attachApp(this)
+      this._metrics = metrics
+      this.onClose(() => metrics.close())
+    }
+    return this._metrics
+  }
+
+  /** The registered routes, in registration order (group and mount prefixes applied). */
+  get routes(): RouteInfo[] {
+    return (this._prepared ?? this._prepare()).entries.map((e) => e.info)
+  }
+
+  /** Route with a router the plugin compiled; used only if `tableHash` matches the registered routes. */
+  useCompiledRouter(router: Router, tableHash: string): this {
+    this._compiled = { router, hash: tableHash }
+    this._prepared = undefined
+    return this
+  }
+
+  /** Whether requests are routed by the compiled router (prepares the routes if needed). */
+  get usesCompiledRouter(): boolean {
+    return (this._prepared ?? this._prepare()).compiled
+  }
+
+  /** Answer unmatched requests (no route for any method) with this handler instead of the 404 JSON. */
+  notFound(handler: (ctx: Context) => unknown): this {
+    this._notFoundHandler = handler
+    return this
+  }
+
+  /** Turn a thrown error into a response yourself; return undefined to keep the default JSON error. */
+  onError(handler: ErrorHandler): this {
+    this._errorHandler = handler
+    return this
+  }
+
+  /** Load every lazy handler now (before traffic), instead of on its first request. */
+  async preload(): Promise<void> {
+    const prepared = this._prepared ?? this._prepare()
+    await Promise.all(
+      prepared.entries.flatMap((e) => e.chain).map((fn) => (fn as Middleware & { preload?: () => Promise<void> }).preload?.()),
+    )
+  }
+
+  /** Web-standard entry: `export default { fetch: app.fetch }` for Bun, Deno and edge hosts. */
+  readonly fetch = (request: Request): Promise<Response> => handleFetch(this, request)
+
+  /** Run a request through the whole pipeline in memory, without a socket (tests, benchmarkRoute). */
+  inject(options: InjectOptions | string): Promise<InjectResponse> {
+    return inject(this, typeof options === 'string' ? { url: options } : options)
+  }
+
+  /** Listen on node:http (or HTTP/2 with `{ http2: true, key, cert }`). */
+  listen(portOrOptions?: number | ListenOptions): Promise<ListenInfo> {
+    this._prepared ?? this._prepare()
+    const options = typeof portOrOptions === 'number' ? { port: portOrOptions } : (portOrOptions ?? {})
+    return listen(this, options)
+  }
+
+  /** Run `fn` when the app closes, after in-flight requests drained; hooks run in reverse order. */
+  onClose(fn: () => void | Promise<void>): void {
+    this._closeHooks.push(fn)
+  }
+
+  /** Stop accepting, let in-flight requests finish (at most `closeTimeout`), then run the close hooks. */
+  close(): Promise<void> {
+    return (this._closed ??= this._close())
+  }
+
+  private async _close(): Promise<void> {
+    this._closing = true
+    await closeServers(this, this._servers)
+    const errors: unknown[] = []
+    for (const hook of this._closeHooks.reverse()) {
+      try {
+        await hook()
+      } catch (error) {
+        errors.push(error)
+      }
+    }
+    if (errors.length > 0) this._log('error', `[kiln] app.close: ${errors.length} close hook(s) failed: ${errors.map(String).join('; ')}`)
+  }
+
+  /** @internal Build the router and chains (the compiled router when its hash matches). */
+  _prepare(): Prepared {
+    const prepared = prepareRoutes(this._store.routes, this._store.middleware, this._options.router, this._compiled, (m) => this._log('warn', m))
+    this._prepared = prepared
+    void this.metrics
+    return prepared
+  }
+
+  /** @internal A request is done: count it for draining and metrics. */
+  _finish(ctx: Context, status: number): void {
+    const m = this._metrics
+    if (m !== undefined) m.recordRequest(ctx.route === null ? '__unknown__' : ctx.route.id, status, (performance.now() - ctx._start) / 1000)
+    if (--this._inflight === 0 && this._drained !== undefined) this._drained()
+  }
+
+  /** @internal A thrown error → its response (logged when it is a 5xx). */
+  _fail(ctx: Context, error: unknown): KilnResponse {
+    const status = errorStatus(error)
+    if (status >= 500) {
+      const e = error as { stack?: string }
+      this._log('error', `[kiln] ${ctx.method} ${ctx.path} → ${status} (requestId ${ctx.requestId}): ${e?.stack ?? String(error)}`)
+    }
+    if (this._errorHandler !== undefined) {
+      try {
+        const custom = this._errorHandler(error, ctx)
+        if (custom !== undefined) return toResponse(ctx, custom)
+      } catch (inner) {
+        this._log('error', `[kiln] the onError handler threw: ${(inner as Error)?.stack ?? inner}`)
+      }
+    }
+    return errorResponse(error, ctx.requestId, this._options.dev)
+  }
+
+  /** @internal */
+  _log(level: 'warn' | 'error', message: string): void {
+    this._options.logger?.[level](message)
+  }
+}
+
+/** Whether a value handed to a route is a lazy handler (for tools that inspect routes). */
+export { isLazyHandler }

@@ -1,0 +1,182 @@
+/**
+ * The request context handlers receive. A class (one hidden class, no per-request closures);
+ * everything not needed by every request (query, request id, state, memo, body) is made on first use.
+ */
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
+import { randomBytes } from 'node:crypto'
+import type { Params } from '../router/types.js'
+import { KilnResponse, type KilnContext, type RouteInfo } from '../types.js'
+import { parseForm, parseJson, parseQuery, readBody, type BodySource } from './body.js'
+import { JSON_TYPE, TEXT_TYPE, renderBuffered } from './render.js'
+import type { App } from './app.js'
+
+const EMPTY_PARAMS: Params = Object.freeze(Object.create(null))
+// A per-process prefix plus a counter: unique without a random draw per request.
+const ID_PREFIX = randomBytes(4).toString('hex')
+let idCounter = 0
+const VALID_INCOMING_ID = /^[\w.:@-]{1,128}$/
+
+const HTML_TYPE = 'text/html; charset=utf-8'
+
+export type NodeRequest = IncomingMessage | Http2ServerRequest
+export type NodeResponse = ServerResponse | Http2ServerResponse
+
+export class Context implements KilnContext {
+  params: Params = EMPTY_PARAMS
+  route: RouteInfo | null = null
+  /** node's request and response, when served by node:http / node:http2 (undefined under `fetch`). */
+  req: NodeRequest | undefined = undefined
+  res: NodeResponse | undefined = undefined
+  /** The Web Request, when served by `app.fetch` (undefined under node:http). */
+  request: Request | undefined = undefined
+  /** 0 until `status()` is called: lets a value pick its own default (200, or 204 for no body). */
+  _status = 0
+  _headers: Record<string, string | string[]> | null = null
+  /** `performance.now()` at arrival, when metrics are on. */
+  _start = 0
+  private _query: Record<string, string | string[]> | undefined = undefined
+  private _requestId: string | undefined = undefined
+  private _state: Record<string, unknown> | undefined = undefined
+  private _memo: Map<string, Promise<unknown>> | undefined = undefined
+  private _body: Promise<Buffer> | undefined = undefined
+
+  constructor(
+    readonly app: App,
+    readonly method: string,
+    readonly url: string,
+    readonly path: string,
+    readonly headers: IncomingHttpHeaders,
+  ) {}
+
+  get query(): Record<string, string | string[]> {
+    if (this._query === undefined) {
+      const q = this.url.indexOf('?')
+      this._query = parseQuery(q === -1 ? '' : this.url.slice(q + 1))
+    }
+    return this._query
+  }
+
+  get requestId(): string {
+    if (this._requestId === undefined) {
+      const incoming = this.app._options.trustProxy ? this.headers['x-request-id'] : undefined
+      this._requestId =
+        typeof incoming === 'string' && VALID_INCOMING_ID.test(incoming) ? incoming : `${ID_PREFIX}-${(++idCounter).toString(36)}`
+    }
+    return this._requestId
+  }
+
+  get state(): Record<string, unknown> {
+    return (this._state ??= {})
+  }
+
+  /** The app's PostgreSQL pool (created on first use). */
+  get db(): unknown {
+    return this.app.db
+  }
+
+  /** The app's default cache (created on first use). */
+  get cache(): unknown {
+    return this.app.cache
+  }
+
+  /** Client address: the first `X-Forwarded-For` hop when `trustProxy`, else the socket's peer. */
+  get ip(): string | undefined {
+    if (this.app._options.trustProxy) {
+      const xff = this.headers['x-forwarded-for']
+      if (typeof xff === 'string' && xff !== '') return xff.split(',')[0].trim()
+    }
+    return this.req?.socket?.remoteAddress
+  }
+
+  /** `http` or `https` (`X-Forwarded-Proto` when `trustProxy`). */
+  get protocol(): string {
+    if (this.app._options.trustProxy) {
+      const p = this.headers['x-forwarded-proto']
+      if (typeof p === 'string' && p !== '') return p.split(',')[0].trim()
+    }
+    if (this.request) return new URL(this.request.url).protocol.slice(0, -1)
+    return (this.req?.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http'
+  }
+
+  /** The `Host` (or HTTP/2 `:authority`; `X-Forwarded-Host` when `trustProxy`). */
+  get host(): string | undefined {
+    if (this.app._options.trustProxy) {
+      const h = this.headers['x-forwarded-host']
+      if (typeof h === 'string' && h !== '') return h.split(',')[0].trim()
+    }
+    const h = this.headers.host ?? this.headers[':authority']
+    return typeof h === 'string' ? h : undefined
+  }
+
+  memo<T>(key: string, fn: () => T | Promise<T>): Promise<T> {
+    const memo = (this._memo ??= new Map())
+    let p = memo.get(key) as Promise<T> | undefined
+    if (p === undefined) {
+      p = new Promise<T>((resolve) => resolve(fn()))
+      memo.set(key, p)
+    }
+    return p
+  }
+
+  status(code: number): this {
+    this._status = code
+    return this
+  }
+
+  header(name: string, value: string | string[]): this {
+    ;(this._headers ??= {})[name.toLowerCase()] = value
+    return this
+  }
+
+  render(value: unknown): Promise<KilnResponse> {
+    return renderBuffered(this, value)
+  }
+
+  /** The raw body bytes (read once, at most `maxBodySize`: 413 over it). */
+  readBody(): Promise<Buffer> {
+    if (this._body === undefined) {
+      const source: BodySource = this.request ? this.request.body : (this.req as AsyncIterable<Uint8Array> | undefined)
+      const len = this.headers['content-length']
+      this._body = readBody(source, typeof len === 'string' ? len : undefined, this.app._options.maxBodySize)
+    }
+    return this._body
+  }
+
+  async readText(): Promise<string> {
+    return (await this.readBody()).toString('utf8')
+  }
+
+  /** The body parsed as JSON; 400 when it is not valid JSON. */
+  async readJson<T = unknown>(): Promise<T> {
+    return parseJson(await this.readBody()) as T
+  }
+
+  /** The body parsed as `application/x-www-form-urlencoded`; 415 for another content type. */
+  async readForm(): Promise<Record<string, string | string[]>> {
+    return parseForm(await this.readBody(), this.headers['content-type'])
+  }
+
+  json(value: unknown, status?: number): KilnResponse {
+    return new KilnResponse(status ?? (this._status || 200), { 'content-type': JSON_TYPE }, JSON.stringify(value) ?? 'null')
+  }
+
+  text(value: string, status?: number): KilnResponse {
+    return new KilnResponse(status ?? (this._status || 200), { 'content-type': TEXT_TYPE }, value)
+  }
+
+  html(value: string, status?: number): KilnResponse {
+    return new KilnResponse(status ?? (this._status || 200), { 'content-type': HTML_TYPE }, value)
+  }
+
+  redirect(location: string, status = 302): KilnResponse {
+    return new KilnResponse(status, { location }, null)
+  }
+
+  /** The app's 404 response; `return row ?? ctx.notFound()`. */
+  notFound(message?: string): KilnResponse {
+    const body: Record<string, unknown> = { status: 404, error: 'Not Found' }
+    if (message !== undefined) body.message = message
+    return new KilnResponse(404, { 'content-type': JSON_TYPE }, JSON.stringify(body))
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The last step before bytes leave, shared by the node and fetch adapters: body to bytes or to a
+ * node stream, compression, Content-Length and Vary. Never mutates the KilnResponse (a cached
+ * response is shared by many requests).
+ */
+import { Readable } from 'node:stream'
+import type { KilnResponse } from '../types.js'
+import {
+  ASYNC_COMPRESS_BYTES, addVary, compressAsync, compressStream, compressSync, mayCompress, negotiateEncoding,
+} from './compress.js'
+import type { ResolvedCompression } from './options.js'
+
+export interface Finished {
+  status: number
+  headers: Record<string, string | string[]>
+  /** A whole body, or null when there is none or it is streamed. */
+  body: Buffer | null
+  /** A streamed body (already compressed when negotiated). */
+  stream: Readable | null
+}
+
+/** Bytes or a stream, compressed when negotiated; a Promise only when a large body is compressed. */
+export function finalize(
+  r: KilnResponse,
+  acceptEncoding: string | undefined,
+  c: ResolvedCompression | false,
+): Finished | Promise<Finished> {
+  const headers = { ...r.headers }
+  const status = r.status
+  const body = r.body
+  if (body === null) {
+    if (status >= 200 && status !== 204 && status !== 304) headers['content-length'] = '0'
+    else delete headers['content-length']
+    return { status, headers, body: null, stream: null }
+  }
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const buf = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+    if (c === false || buf.byteLength < c.threshold || !mayCompress(status, headers)) return bytes(status, headers, buf)
+    headers.vary = addVary(headers.vary)
+    const enc = negotiateEncoding(acceptEncoding, c)
+    if (enc === undefined) return bytes(status, headers, buf)
+    headers['content-encoding'] = enc
+    if (buf.byteLength < ASYNC_COMPRESS_BYTES) return bytes(status, headers, compressSync(buf, enc, c))
+    return compressAsync(buf, enc, c).then((out) => bytes(status, headers, out))
+  }
+  let stream = toNodeStream(body)
+  if (c !== false && mayCompress(status, headers)) {
+    headers.vary = addVary(headers.vary)
+    const enc = negotiateEncoding(acceptEncoding, c)
+    if (enc !== undefined) {
+      headers['content-encoding'] = enc
+      delete headers['content-length']
+      const z = compressStream(enc, c)
+      stream.on('error', (error) => z.destroy(error))
+      stream = stream.pipe(z)
+    }
+  }
+  return { status, headers, body: null, stream }
+}
+
+function bytes(status: number, headers: Record<string, string | string[]>, buf: Buffer): Finished {
+  headers['content-length'] = String(buf.byteLength)
+  return { status, headers, body: buf, stream: null }
+}
+
+function toNodeStream(body: AsyncIterable<Uint8Array | string> | ReadableStream<Uint8Array>): Readable {
+  if (body instanceof Readable) return body
+  if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) {
+    return Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>)
+  }
+  return Readable.from(body as AsyncIterable<Uint8Array | string>, { objectMode: false })
+}

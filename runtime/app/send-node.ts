@@ -1,0 +1,91 @@
+/**
+ * Write a handler's value to a node:http / node:http2 response. Strings and plain objects under
+ * the compression threshold take the fast path: one header object, one `writeHead`, one `end`.
+ * Everything else goes through `finalize` (compression, streams).
+ */
+import { pipeline } from 'node:stream'
+import type { ServerResponse } from 'node:http'
+import { KilnResponse } from '../types.js'
+import type { App } from './app.js'
+import type { Context, NodeResponse } from './context.js'
+import { finalize, type Finished } from './finalize.js'
+import { JSON_TYPE, TEXT_TYPE, toResponse } from './render.js'
+
+/** Send `value`; throws only before anything was written (the caller then sends the error). */
+export function sendNode(app: App, ctx: Context, res: NodeResponse, value: unknown): void {
+  if (typeof value === 'string') return sendString(app, ctx, res, value, TEXT_TYPE)
+  if (typeof value === 'object' && value !== null && !(value instanceof KilnResponse)) {
+    const proto = Object.getPrototypeOf(value)
+    if (proto === Object.prototype || proto === Array.prototype || proto === null) {
+      return sendString(app, ctx, res, JSON.stringify(value), JSON_TYPE)
+    }
+  }
+  sendResponse(app, ctx, res, toResponse(ctx, value))
+}
+
+function sendString(app: App, ctx: Context, res: NodeResponse, body: string, type: string): void {
+  const c = app._options.compression
+  // body.length <= byte length: a string shorter than the threshold in bytes skips the count twice.
+  if (c !== false && body.length * 3 >= c.threshold && Buffer.byteLength(body) >= c.threshold) {
+    return sendResponse(app, ctx, res, toResponse(ctx, type === TEXT_TYPE ? body : new KilnResponse(ctx._status || 200, { 'content-type': type }, body)))
+  }
+  const status = ctx._status || 200
+  let headers = ctx._headers
+  if (headers === null) headers = { 'content-type': type, 'content-length': String(Buffer.byteLength(body)) }
+  else {
+    if (headers['content-type'] === undefined) headers['content-type'] = type
+    headers['content-length'] = String(Buffer.byteLength(body))
+  }
+  if (app._closing) closeAfter(ctx, headers)
+  res.writeHead(status, headers)
+  res.end(body)
+  app._finish(ctx, status)
+}
+
+/** Send a KilnResponse (the general path). */
+export function sendResponse(app: App, ctx: Context, res: NodeResponse, r: KilnResponse): void {
+  const f = finalize(r, ctx.headers['accept-encoding'] as string | undefined, app._options.compression)
+  if (f instanceof Promise) {
+    f.then(
+      (done) => write(app, ctx, res, done),
+      (error) => sendResponse(app, ctx, res, app._fail(ctx, error)),
+    )
+  } else write(app, ctx, res, f)
+}
+
+function write(app: App, ctx: Context, res: NodeResponse, f: Finished): void {
+  const headers = f.headers
+  // A 413 means the client may still be sending a body nobody will read: close instead of draining it.
+  if (app._closing || (f.status === 413 && ctx.req && !ctx.req.complete)) closeAfter(ctx, headers)
+  if (ctx.req?.httpVersionMajor === 2) stripConnectionHeaders(headers)
+  res.writeHead(f.status, headers)
+  if (f.stream === null) {
+    if (f.body === null) res.end()
+    else res.end(f.body)
+    app._finish(ctx, f.status)
+    return
+  }
+  if (ctx.method === 'HEAD') {
+    res.end()
+    f.stream.destroy()
+    app._finish(ctx, f.status)
+    return
+  }
+  pipeline(f.stream, res as ServerResponse, (error) => {
+    // A client that goes away mid-stream is normal; anything else is a bug in the body's source.
+    if (error && (error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') {
+      app._log('error', `[kiln] ${ctx.method} ${ctx.path}: response stream failed (requestId ${ctx.requestId}): ${error.stack ?? error}`)
+    }
+    app._finish(ctx, f.status)
+  })
+}
+
+function closeAfter(ctx: Context, headers: Record<string, string | string[]>): void {
+  if (ctx.req?.httpVersionMajor === 1) headers.connection = 'close'
+}
+
+// HTTP/2 forbids connection-specific headers; node would throw on them.
+const CONNECTION_HEADERS = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']
+function stripConnectionHeaders(headers: Record<string, string | string[]>): void {
+  for (const name of CONNECTION_HEADERS) delete headers[name]
+}
