@@ -45,7 +45,7 @@ export function createTrieRouter(trie: Trie, records: RouteRecord[]): Router {
     if (found === null && method === 'HEAD' && trie.methods.GET !== undefined) found = walkTrie(trie.methods.GET, input)
     if (found === null) return null
     const params: Record<string, string> = Object.create(null)
-    trie.params[found.route].forEach((name, i) => (params[name] = found.values[i]))
+    found.values.forEach((value, i) => (params[trie.params[found.route][i]] = value))
     return { route: found.route, params }
   }
   return {

@@ -126,7 +126,8 @@ function insertParam(node: TrieNode, group: SegmentPart[]): TrieNode {
     child.staticLength = Math.max(child.staticLength, staticLength)
     return child
   }
-  child = { ...createNode('param', ''), regex, suffix, paramCount, staticLength }
+  const label = group.map((part) => (part.type === 'static' ? part.value : part.type === 'param' ? `:${part.name}${part.pattern !== undefined ? `(${part.pattern})` : ''}` : '*')).join('')
+  child = { ...createNode('param', ''), label, regex, suffix, paramCount, staticLength }
   node.params.push(child)
   node.params.sort(compareParamNodes)
   return child
@@ -180,7 +181,7 @@ function compareParamNodes(a: TrieNode, b: TrieNode): number {
 }
 
 function createNode(kind: TrieNode['kind'], prefix: string): TrieNode {
-  return { kind, prefix, regex: null, suffix: null, paramCount: 0, staticLength: 0, route: -1, statics: [], params: [], wildcard: null }
+  return { kind, label: '', prefix, regex: null, suffix: null, paramCount: 0, staticLength: 0, route: -1, statics: [], params: [], wildcard: null }
 }
 
 function compare(a: string, b: string): number {

@@ -115,6 +115,8 @@ export interface PatternProblem {
  */
 export interface TrieNode {
   kind: 'static' | 'param' | 'wildcard'
+  /** Param nodes: the group as first written, e.g. `:id(\\d+)` or `:name.:ext` (for formatTrie). */
+  label: string
   /** Static nodes: the text matched (lower-cased when matching is case-insensitive, `%` as `%25`). */
   prefix: string
   /**
