@@ -1,2 +1,11 @@
-// kiln/esbuild: filled in by the plugin issue.
-export {}
+/**
+ * kiln for esbuild.
+ *
+ * @example
+ * import kiln from 'kiln/esbuild'
+ * // add kiln() to the plugins of your esbuild config
+ */
+import { kilnUnplugin } from './unplugin.js'
+
+export type { KilnOptions } from './options.js'
+export default kilnUnplugin.esbuild

@@ -1,9 +1,12 @@
 /**
- * Ids of the modules kiln generates. A user module imports `virtual:kiln/router/<key>`; the plugin
+ * Ids of the modules kiln generates. A user module imports `~kiln/router/<key>`; the plugin
  * resolves it to the `\0`-prefixed id (the Rollup convention: other plugins leave `\0` ids alone).
  * `<key>` names one root app, so a project with two apps gets two routers.
+ *
+ * Not `virtual:kiln/...`: webpack reads `virtual:` as a URL scheme and refuses the import before
+ * any plugin can resolve it. A `~` specifier is no package name and no path in every bundler.
  */
-export const ROUTER_MODULE_PREFIX = 'virtual:kiln/router/'
+export const ROUTER_MODULE_PREFIX = '~kiln/router/'
 export const RESOLVED_ROUTER_PREFIX = '\0kiln:router/'
 
 /** The import specifier of an app's router module. */

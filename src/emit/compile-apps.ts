@@ -1,0 +1,60 @@
+import { compileRouter } from '../compiler.js'
+import type { AnalysisResult, AnalyzedApp, AnalyzedRoute } from '../analyze/types.js'
+import type { Diagnostic, RouteInput, RouterOptions } from '../types.js'
+import { appKey, type CompiledApp } from './plan-emission.js'
+
+/** One root app's compiled router, as the plugin serves and reports it. */
+export interface AppRouter extends CompiledApp {
+  /** The app's routes in registration order (what the hash covers). */
+  routes: AnalyzedRoute[]
+  /** The router module's code (absent when the app is not wired). */
+  code?: string
+  /** The compiler's full result, for the report (trie, table). */
+  compiled?: ReturnType<typeof compileRouter>
+}
+
+export interface CompiledApps {
+  apps: AppRouter[]
+  diagnostics: Diagnostic[]
+}
+
+/**
+ * Compile the router of every root app. The routes go in registration order with their full
+ * paths and upper-case methods: exactly the table runtime/app hashes over what it registered, so
+ * the hashes agree whenever the build saw what the app does.
+ */
+export function compileApps(analysis: AnalysisResult, options: RouterOptions = {}): CompiledApps {
+  const diagnostics: Diagnostic[] = []
+  const apps: AppRouter[] = []
+  for (const app of analysis.apps.filter((a) => a.root)) {
+    const routes = analysis.routes.filter((r) => r.app === app.id).sort((a, b) => a.index - b.index)
+    const key = appKey(app)
+    const fallbacks = routes.filter((r) => r.fallback !== undefined)
+    if (fallbacks.length > 0) {
+      diagnostics.push(notCompiled(app, fallbacks))
+      apps.push({ app, key, hash: '', wired: false, routes })
+      continue
+    }
+    const compiled = compileRouter(routes.map(toRouteInput), options)
+    diagnostics.push(...compiled.diagnostics)
+    const failed = compiled.diagnostics.some((d) => d.severity === 'error')
+    apps.push({ app, key, hash: compiled.hash, wired: !failed, routes, code: compiled.code, compiled })
+  }
+  return { apps, diagnostics }
+}
+
+export function toRouteInput(route: AnalyzedRoute): RouteInput {
+  return { method: route.method.toUpperCase(), path: route.path, loc: route.loc }
+}
+
+function notCompiled(app: AnalyzedApp, fallbacks: AnalyzedRoute[]): Diagnostic {
+  const first = fallbacks[0]!
+  return {
+    severity: 'warning',
+    code: 'app-not-compiled',
+    message: `app '${app.name}' keeps the runtime router: ${fallbacks.length} of its routes cannot be resolved at build time (first: ${first.fallback!.reason})`,
+    loc: app.loc,
+    related: fallbacks.map((r) => ({ message: r.fallback!.reason, loc: r.loc })),
+    hint: 'write those paths as string literals or constants kiln can resolve; the app still works, on the interpreter',
+  }
+}
