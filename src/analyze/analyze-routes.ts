@@ -80,9 +80,13 @@ function reportUnreached(w: WalkState): void {
         if ((HTTP_METHODS as readonly string[]).includes(name) || name === 'route') {
           const ref = appRefOf(w, mod, node.expression.expression)
           if (ref) {
-            const reason = 'registered where the analyzer does not follow (not run at startup)'
             const method = name === 'route' ? 'ALL' : name.toUpperCase()
-            const route = buildRoute(w, mod, node, method, name === 'route' ? undefined : node.arguments[0], node.arguments.slice(1), reason)
+            const route = buildRoute(w, mod, node, method, name === 'route' ? undefined : node.arguments[0], node.arguments.slice(1), {
+              reason: 'registered in code that does not run at startup',
+              code: 'unreached-route',
+              message: `this ${method} route is registered in code the analyzer does not follow (not run at startup); it stays on the runtime router`,
+              hint: 'register routes at module level, in a group callback, or in a function called at startup with the app',
+            })
             pushRoute(ref, route)
           }
         }

@@ -18,12 +18,12 @@ export function buildRoute(
   method: string,
   pathExpr: ts.Expression | undefined,
   handlerExprs: readonly ts.Expression[],
-  unresolvedMethod?: string,
+  forced?: { reason: string; code: string; message: string; hint: string },
 ): RouteDraft {
   const loc = locOf(mod, call)
   const pathLoc = locOf(mod, pathExpr ?? call)
   let localPath = ''
-  let unresolved = unresolvedMethod
+  let unresolved = forced?.reason
   if (pathExpr) {
     const value = evalString(w.ctx, mod, pathExpr)
     if (value.ok) localPath = value.value
@@ -31,7 +31,9 @@ export function buildRoute(
   } else {
     unresolved ??= 'route has no path'
   }
-  if (unresolved) {
+  if (forced) {
+    w.ctx.diagnostics.push({ severity: 'warning', code: forced.code, message: forced.message, loc, hint: forced.hint })
+  } else if (unresolved) {
     w.ctx.diagnostics.push({
       severity: 'warning',
       code: 'unresolved-route',

@@ -64,7 +64,9 @@ function evalReference(
 ): Evaluated {
   const resolved = resolveExpr(ctx, mod, e)
   if (!resolved) return fail('is not declared in an analyzed module')
-  return evalResolved(ctx, resolved, depth, fail)
+  const value = evalResolved(ctx, resolved, depth, fail)
+  // Name the identifier the user wrote, then why its value is not constant.
+  return value.ok || value.reason.startsWith(`\`${e.text}\``) ? value : { ok: false, reason: `\`${e.text}\` → ${value.reason}` }
 }
 
 function evalResolved(
@@ -77,7 +79,7 @@ function evalResolved(
   const { node, mod } = resolved
   if (ts.isVariableDeclaration(node)) {
     if (!isConstDecl(node)) return fail('is not declared with const')
-    if (!node.initializer) return fail('has no initializer')
+    if (!node.initializer) return fail('has no constant initializer (a loop variable?)')
     return evalString(ctx, mod, node.initializer, depth + 1)
   }
   return fail('is not a string constant')

@@ -23,8 +23,8 @@ export function flattenRoutes(w: WalkState, roots: AppState[]): AnalyzedRoute[] 
   const out: AnalyzedRoute[] = []
   for (const root of roots) {
     let index = 0
-    const expand = (app: AppState, outer: PrefixDraft[], stack: AppState[]): void => {
-      for (const entry of app.entries) {
+    const expand = (app: AppState, outer: PrefixDraft[], stack: AppState[], count: number): void => {
+      for (const entry of app.entries.slice(0, count)) {
         if (entry.kind === 'mount') {
           if (stack.includes(entry.app)) {
             const mount = entry.prefixes[entry.prefixes.length - 1]
@@ -37,13 +37,13 @@ export function flattenRoutes(w: WalkState, roots: AppState[]): AnalyzedRoute[] 
             })
             continue
           }
-          expand(entry.app, [...outer, ...entry.prefixes], [...stack, entry.app])
+          expand(entry.app, [...outer, ...entry.prefixes], [...stack, entry.app], entry.count)
           continue
         }
         out.push(finishRoute(w, entry.route, [...outer, ...entry.prefixes, ...entry.route.prefixes], index++, root.id))
       }
     }
-    expand(root, [], [root])
+    expand(root, [], [root], root.entries.length)
   }
   return out
 }

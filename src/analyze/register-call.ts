@@ -43,7 +43,12 @@ export function registerCall(w: WalkState, ref: AppRef, mod: ModuleInfo, call: t
       return
     }
     prefix.target = sub.app.id
-    ref.app.entries.push({ kind: 'mount', prefixes: [...ref.prefixes, prefix, ...sub.prefixes], app: sub.app })
+    ref.app.entries.push({
+      kind: 'mount',
+      prefixes: [...ref.prefixes, prefix, ...sub.prefixes],
+      app: sub.app,
+      count: sub.app.entries.length,
+    })
     if (!sub.app.mountedIn.includes(ref.app.id)) sub.app.mountedIn.push(ref.app.id)
   } else if (name === 'controller' && args.length >= 1) {
     addController(w, ref, mod, args[0])
@@ -73,7 +78,12 @@ export function prefixOf(w: WalkState, mod: ModuleInfo, kind: PrefixDraft['kind'
 function registerRouteObject(w: WalkState, ref: AppRef, mod: ModuleInfo, call: ts.CallExpression): void {
   const arg = call.arguments[0] && unwrap(call.arguments[0])
   if (!arg || !ts.isObjectLiteralExpression(arg)) {
-    const route = buildRoute(w, mod, call, 'ALL', undefined, [], 'route options are not an object literal')
+    const route = buildRoute(w, mod, call, 'ALL', undefined, [], {
+      reason: 'route options are not an object literal',
+      code: 'unresolved-route',
+      message: 'cannot read this app.route(...) at build time: its options are not an object literal; it stays on the runtime router',
+      hint: 'write app.route({ method, path, handler }) with an object literal',
+    })
     pushRoute(ref, route)
     return
   }
@@ -97,9 +107,14 @@ function registerRouteObject(w: WalkState, ref: AppRef, mod: ModuleInfo, call: t
     if (value.ok) methods.push(value.value === '*' ? 'ALL' : value.value.toUpperCase())
     else unresolved = `method ${value.reason}`
   }
-  if (!methodExpr) unresolved = 'route has no method'
-  if (unresolved || methods.length === 0) {
-    const route = buildRoute(w, mod, call, 'ALL', prop('path'), handler ? [handler] : [], unresolved ?? 'route has no method')
+  if (!methodExpr || methods.length === 0) unresolved ??= 'route has no method'
+  if (unresolved) {
+    const route = buildRoute(w, mod, call, 'ALL', prop('path'), handler ? [handler] : [], {
+      reason: unresolved,
+      code: 'unresolved-route',
+      message: `cannot resolve the method of this route at build time (${unresolved}); it stays on the runtime router`,
+      hint: "write method as a string literal, a const, or an array of them: method: ['GET', 'HEAD']",
+    })
     pushRoute(ref, route)
     return
   }

@@ -25,7 +25,8 @@ export type PrefixDraft = RoutePrefix & { unresolved?: string }
 
 export type AppEntry =
   | { kind: 'route'; route: RouteDraft; prefixes: PrefixDraft[] }
-  | { kind: 'mount'; prefixes: PrefixDraft[]; app: AppState }
+  /** runtime/app copies the sub-app's routes at mount time: only its first `count` entries count. */
+  | { kind: 'mount'; prefixes: PrefixDraft[]; app: AppState; count: number }
 
 export interface AppState {
   id: string
