@@ -6,6 +6,7 @@ import type { Server } from 'node:http'
 import type { Http2SecureServer } from 'node:http2'
 import { createCache } from '../cache/index.js'
 import { createMetrics, type KilnMetrics } from '../metrics/index.js'
+import type { Pool } from '../pool/index.js'
 import type { Router } from '../router/types.js'
 import type { KilnAppLike, KilnResponse, RouteInfo } from '../types.js'
 import { isLazyHandler, type Middleware } from './compose.js'
@@ -66,11 +67,11 @@ export class App extends Registrar implements KilnAppLike {
   }
 
   /** The PostgreSQL pool (runtime/pool), created on first use; undefined when `pool` is not configured. */
-  get db(): unknown {
+  get db(): Pool | undefined {
     if (this._db === undefined && this._options.pool !== undefined) {
       this._db = createPoolLazily(this._options.pool, (fn) => this.onClose(fn))
     }
-    return this._db
+    return this._db as Pool | undefined
   }
 
   /** The metrics (runtime/metrics), or undefined when `metrics: false`. */

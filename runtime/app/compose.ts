@@ -5,17 +5,21 @@
  * `next()` runs the rest of the chain and resolves to its value. A middleware's own return value
  * is the response; `undefined` after calling `next()` means "whatever the rest returned".
  */
-import type { KilnContext } from '../types.js'
+import type { LazyResource } from '../lazy/index.js'
+import type { Context } from './context.js'
 
 export type Next = () => Promise<unknown>
-export type Middleware = (ctx: KilnContext, next: Next) => unknown
+/** Middleware and handlers alike: `(ctx, next)`; a handler may ignore `next`. */
+export type Middleware = (ctx: Context, next: Next) => unknown
+/** What a route accepts as a handler: a function, or a lazy() resource of a module exporting one. */
+export type HandlerArg = Middleware | LazyResource<unknown>
 
 const LAZY = Symbol.for('kiln.lazy')
 /** The `next` of the last function in a chain: there is nothing after it. */
 export const endOfChain: Next = () => Promise.resolve(undefined)
 
 /** Run `fns[i..]` on `ctx`; returns a value or a Promise of one (throws what a function throws). */
-export function runChain(ctx: KilnContext, fns: Middleware[], i: number): unknown {
+export function runChain(ctx: Context, fns: Middleware[], i: number): unknown {
   const fn = fns[i]
   if (i === fns.length - 1) return fn(ctx, endOfChain)
   let downstream: Promise<unknown> | undefined
@@ -25,7 +29,7 @@ export function runChain(ctx: KilnContext, fns: Middleware[], i: number): unknow
   return r === undefined && downstream !== undefined ? downstream : r
 }
 
-function invoke(ctx: KilnContext, fns: Middleware[], i: number): Promise<unknown> {
+function invoke(ctx: Context, fns: Middleware[], i: number): Promise<unknown> {
   try {
     return Promise.resolve(runChain(ctx, fns, i))
   } catch (error) {

@@ -5,6 +5,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
 import { randomBytes } from 'node:crypto'
+import type { Pool } from '../pool/index.js'
 import type { Params } from '../router/types.js'
 import { KilnResponse, type KilnContext, type RouteInfo } from '../types.js'
 import { parseForm, parseJson, parseQuery, readBody, type BodySource } from './body.js'
@@ -71,12 +72,12 @@ export class Context implements KilnContext {
   }
 
   /** The app's PostgreSQL pool (created on first use). */
-  get db(): unknown {
+  get db(): Pool | undefined {
     return this.app.db
   }
 
   /** The app's default cache (created on first use). */
-  get cache(): unknown {
+  get cache(): App['cache'] {
     return this.app.cache
   }
 

@@ -7,7 +7,7 @@ export { benchmarkRoute, type BenchmarkRouteOptions, type BenchmarkRouteResult }
 export { joinRoutePath } from './join-path.js'
 export { ENV_OVERRIDES } from './env.js'
 export { Registrar, type RouteOptions } from './registrar.js'
-export type { Middleware, Next } from './compose.js'
+export type { HandlerArg, Middleware, Next } from './compose.js'
 export type { AppOptions, CompressionOptions, Logger } from './options.js'
 export type { InjectOptions, InjectResponse } from './inject.js'
 export type { ListenInfo, ListenOptions } from './listen.js'

@@ -5,7 +5,8 @@
  */
 import { createRouter, hashRouteTable } from '../router/index.js'
 import type { RouteInput, Router, RouterOptions } from '../router/types.js'
-import type { KilnContext, RouteInfo } from '../types.js'
+import type { RouteInfo } from '../types.js'
+import type { Context } from './context.js'
 import { runChain, toMiddleware, type Middleware, type Next } from './compose.js'
 import type { MiddlewareDef, RouteDef } from './registrar.js'
 
@@ -15,7 +16,7 @@ export interface RouteEntry {
   /** Middleware (in registration order) then the route's handlers. */
   chain: Middleware[]
   /** Call the chain: the handler itself when it is alone (`next` is then a no-op). */
-  run: (ctx: KilnContext, next: Next) => unknown
+  run: (ctx: Context, next: Next) => unknown
 }
 
 export interface Prepared {
@@ -58,7 +59,7 @@ export function prepareRoutes(
       ...middleware.filter((m) => r.scopes.includes(m.scope) && prefixCovers(m.prefix, r.path, caseSensitive)).map((m) => m.fn),
       ...r.handlers.map((h) => toMiddleware(h, info.id)),
     ]
-    const run = chain.length === 1 ? chain[0] : (ctx: KilnContext) => runChain(ctx, chain, 0)
+    const run = chain.length === 1 ? chain[0] : (ctx: Context) => runChain(ctx, chain, 0)
     return { info, chain, run }
   })
   return { router, entries, compiled: isCompiled }

@@ -4,14 +4,14 @@
  * chain are built from it once, before the first request (see prepare.ts).
  */
 import type { SourceLocation } from '../router/types.js'
-import type { Middleware } from './compose.js'
+import type { HandlerArg, Middleware } from './compose.js'
 import { joinRoutePath, validatePath } from './join-path.js'
 
 export interface RouteDef {
   method: string
   /** The full pattern, group and mount prefixes included. */
   path: string
-  handlers: unknown[]
+  handlers: HandlerArg[]
   /** Scope ids this route belongs to: 0 (the app), then each enclosing group / mount. */
   scopes: number[]
   loc?: SourceLocation
@@ -37,9 +37,9 @@ export interface RouteStore {
 export interface RouteOptions {
   method: string | string[]
   path: string
-  handler: unknown
+  handler: HandlerArg
   /** Handlers that run before `handler`, like route-level middleware. */
-  before?: unknown[]
+  before?: HandlerArg[]
   loc?: SourceLocation
 }
 
@@ -52,15 +52,15 @@ export class Registrar {
     /** @internal */ readonly _scopes: number[],
   ) {}
 
-  get(path: string, ...handlers: unknown[]): this { return this._add('GET', path, handlers) }
-  post(path: string, ...handlers: unknown[]): this { return this._add('POST', path, handlers) }
-  put(path: string, ...handlers: unknown[]): this { return this._add('PUT', path, handlers) }
-  patch(path: string, ...handlers: unknown[]): this { return this._add('PATCH', path, handlers) }
-  delete(path: string, ...handlers: unknown[]): this { return this._add('DELETE', path, handlers) }
-  head(path: string, ...handlers: unknown[]): this { return this._add('HEAD', path, handlers) }
-  options(path: string, ...handlers: unknown[]): this { return this._add('OPTIONS', path, handlers) }
+  get(path: string, ...handlers: HandlerArg[]): this { return this._add('GET', path, handlers) }
+  post(path: string, ...handlers: HandlerArg[]): this { return this._add('POST', path, handlers) }
+  put(path: string, ...handlers: HandlerArg[]): this { return this._add('PUT', path, handlers) }
+  patch(path: string, ...handlers: HandlerArg[]): this { return this._add('PATCH', path, handlers) }
+  delete(path: string, ...handlers: HandlerArg[]): this { return this._add('DELETE', path, handlers) }
+  head(path: string, ...handlers: HandlerArg[]): this { return this._add('HEAD', path, handlers) }
+  options(path: string, ...handlers: HandlerArg[]): this { return this._add('OPTIONS', path, handlers) }
   /** Every method. */
-  all(path: string, ...handlers: unknown[]): this { return this._add('ALL', path, handlers) }
+  all(path: string, ...handlers: HandlerArg[]): this { return this._add('ALL', path, handlers) }
 
   /** `app.route({ method: ['GET', 'HEAD'], path: '/x', handler })`: one route per method, in order. */
   route(def: RouteOptions): this {
@@ -124,7 +124,7 @@ export class Registrar {
   }
 
   /** @internal */
-  _add(method: string, path: string, handlers: unknown[], loc?: SourceLocation): this {
+  _add(method: string, path: string, handlers: HandlerArg[], loc?: SourceLocation): this {
     validatePath(path, `app.${method.toLowerCase()}`)
     if (handlers.length === 0) throw new TypeError(`[kiln] app.${method.toLowerCase()}('${path}'): no handler given\nhint: app.${method.toLowerCase()}('${path}', (ctx) => ...)`)
     this._store.routes.push({ method, path: joinRoutePath(this._prefix, path), handlers, scopes: this._scopes, loc })
