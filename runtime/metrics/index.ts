@@ -15,3 +15,5 @@ export type {
   RouteSnapshot,
   StatsSnapshot,
 } from './types.js'
+export { planBudgets, evaluateBudgets, formatBudgetTable, BUDGET_METRICS } from './budget.js'
+export type { BudgetFigures, BudgetMetric, BudgetRow, BudgetTarget } from './budget.js'

@@ -10,7 +10,7 @@ export interface RouteBudget {
   p95?: number
   p99?: number
   /** Mean latency. */
-  mean?: number
+  avg?: number
   /** Worst single request. */
   max?: number
   /**
