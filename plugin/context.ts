@@ -160,7 +160,7 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
         throw new Error(`[kiln] ${id.replace('\0', '')}: no compiled router for this app\nhint: restart the build; the module importing it is out of date`)
       }
       stats.routerLoads++
-      return `${app.code}\nexport const __kiln_hash = ${JSON.stringify(app.hash)}\n`
+      return app.code
     },
     fileChanged(file, text) {
       const abs = cleanId(file)

@@ -35,10 +35,19 @@ export function compileApps(analysis: AnalysisResult, options: RouterOptions = {
       apps.push({ app, key, hash: '', wired: false, routes })
       continue
     }
-    const compiled = compileRouter(routes.map(toRouteInput), options)
+    let compiled: ReturnType<typeof compileRouter>
+    try {
+      compiled = compileRouter(routes.map(toRouteInput), options)
+    } catch (error) {
+      // compileRouter throws on error diagnostics (duplicates, bad constraints…) and attaches them.
+      const found = (error as { diagnostics?: Diagnostic[] }).diagnostics
+      if (found === undefined) throw error
+      diagnostics.push(...found)
+      apps.push({ app, key, hash: '', wired: false, routes })
+      continue
+    }
     diagnostics.push(...compiled.diagnostics)
-    const failed = compiled.diagnostics.some((d) => d.severity === 'error')
-    apps.push({ app, key, hash: compiled.hash, wired: !failed, routes, code: compiled.code, compiled })
+    apps.push({ app, key, hash: compiled.hash, wired: true, routes, code: compiled.code, compiled })
   }
   return { apps, diagnostics }
 }
