@@ -77,7 +77,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     let max = fixedMax || 0
     if (!fixedMax) for (const s of series) for (const v of s.values) if (v > max) max = v
     if (max <= 0) max = 1
-    max = niceMax(max)
+    if (!fixedMax) max = niceMax(max)
     g.font = '11px system-ui, sans-serif'
     g.strokeStyle = '#e5e7eb'; g.fillStyle = '#6b7280'; g.lineWidth = 1
     for (let i = 0; i <= 4; i++) {
