@@ -1,0 +1,112 @@
+/**
+ * Time-driven behaviour with an injected clock (no sleeping): leak reports with the acquiring
+ * stack, idle timeout down to min, max lifetime with its jitter, refill after retirement.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { createPool, type Pool, type PoolOptions } from '../../runtime/pool/index.js'
+import { PG_URL, countBackends, manualClock, recordingLogger, uniqueAppName, waitFor } from './helpers.js'
+
+const pools: Array<{ pool: Pool; clock: ReturnType<typeof manualClock> }> = []
+afterEach(async () => {
+  // The manual clock also drives closeTimeout: move it past, so a failed test cannot hang close().
+  await Promise.all(pools.splice(0).map(({ pool, clock }) => (setImmediate(() => clock.advance(60_000)), pool.close())))
+})
+
+function open(options: PoolOptions) {
+  const clock = manualClock()
+  const logger = recordingLogger()
+  const app = uniqueAppName('hk')
+  const pool = createPool({ connectionString: PG_URL, clock, logger, applicationName: app, ...options })
+  pools.push({ pool, clock })
+  return { pool, clock, logger, app }
+}
+
+describe('leak detection', () => {
+  it('logs a connection held past the threshold once, with the stack that acquired it', async () => {
+    const { pool, clock, logger } = open({ max: 2 })
+    async function handlerThatForgetsToRelease() {
+      return pool.connect()
+    }
+    const db = await handlerThatForgetsToRelease()
+    clock.advance(9_000)
+    expect(logger.entries.filter((e) => /possible leak/.test(e.message))).toEqual([])
+    clock.advance(6_000)
+    const leaks = logger.entries.filter((e) => /possible leak/.test(e.message))
+    expect(leaks).toHaveLength(1)
+    expect(leaks[0].level).toBe('warn')
+    expect(leaks[0].message).toMatch(/held for \d+ ms \(leakDetectionThreshold 10000 ms\)/)
+    expect(leaks[0].message).toContain('handlerThatForgetsToRelease')
+    expect(leaks[0].message).toContain('housekeeping.test.ts')
+    clock.advance(60_000)
+    expect(logger.entries.filter((e) => /possible leak/.test(e.message))).toHaveLength(1)
+    expect(pool.getStats().leaks).toBe(1)
+    db.release()
+    expect(logger.entries.some((e) => /reported as a possible leak was returned after/.test(e.message))).toBe(true)
+  })
+
+  it('works for withConnection callers too, and is off with false', async () => {
+    const { pool, clock, logger } = open({ max: 2, leakDetectionThreshold: 1000 })
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    function startScopedWork() {
+      return pool.withConnection(async () => {
+        await gate
+      })
+    }
+    const scoped = startScopedWork()
+    await waitFor(() => pool.getStats().used === 1, 5000, 'the connection to be taken')
+    clock.advance(5000)
+    expect(logger.entries.find((e) => /possible leak/.test(e.message))?.message).toContain('startScopedWork')
+    release()
+    await scoped
+
+    const quiet = open({ max: 1, leakDetectionThreshold: false })
+    const db = await quiet.pool.connect()
+    quiet.clock.advance(3_600_000)
+    expect(quiet.logger.entries.filter((e) => /possible leak/.test(e.message))).toEqual([])
+    db.release()
+  })
+})
+
+describe('idle timeout and lifetime', () => {
+  it('closes idle connections after idleTimeout, down to min', async () => {
+    const { pool, clock, app } = open({ max: 3, min: 1, idleTimeout: 30_000 })
+    await pool.ready()
+    const held = await Promise.all([pool.connect(), pool.connect(), pool.connect()])
+    held.forEach((db) => db.release())
+    expect(pool.getStats()).toMatchObject({ idle: 3, created: 3 })
+    clock.advance(20_000)
+    expect(pool.getStats()).toMatchObject({ idle: 3, destroyed: 0 })
+    clock.advance(15_000)
+    expect(pool.getStats()).toMatchObject({ idle: 1, destroyed: 2 })
+    await waitFor(async () => (await countBackends(app)) === 1, 5000, 'server connections to drop to min')
+    clock.advance(600_000)
+    expect(pool.getStats()).toMatchObject({ idle: 1, destroyed: 2 })
+  })
+
+  it('retires a connection at its max lifetime (minus at most 2.5 % jitter) and refills min', async () => {
+    const { pool, clock } = open({ max: 2, min: 1, maxLifetime: 100_000, idleTimeout: 0 })
+    await pool.ready()
+    const first = await pool.connect()
+    const pid = first.processID
+    first.release()
+    clock.advance(97_000) // before the earliest possible expiry (100 s − 2.5 %)
+    expect(pool.getStats().destroyed).toBe(0)
+    clock.advance(4_000 + 5_000) // past the lifetime, plus one housekeeping period
+    expect(pool.getStats().destroyed).toBe(1)
+    await waitFor(() => pool.getStats().idle === 1 && pool.getStats().created === 2, 5000, 'min refilled')
+    const next = await pool.connect()
+    expect(next.processID).not.toBe(pid)
+    next.release()
+  })
+
+  it('a connection in use at its lifetime is retired when released, not while held', async () => {
+    const { pool, clock } = open({ max: 1, maxLifetime: 60_000, leakDetectionThreshold: false })
+    const db = await pool.connect()
+    clock.advance(120_000)
+    await expect(db.query('select 1 as n')).resolves.toMatchObject({ rows: [{ n: 1 }] })
+    expect(pool.getStats().destroyed).toBe(0)
+    db.release()
+    expect(pool.getStats()).toMatchObject({ destroyed: 1, idle: 0 })
+  })
+})
