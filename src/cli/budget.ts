@@ -71,7 +71,8 @@ async function _import(file: string): Promise<Record<string, unknown>> {
       _setup(`cannot load TypeScript module ${file}`, 'build the app first and pass the .js file, or install tsx (npm i -D tsx)')
     }
     api.register()
-    return (await import(url)) as Record<string, unknown>
+    // Node remembers the failed load of `url`: a query string makes it a new module.
+    return (await import(`${url}?kiln-budget`)) as Record<string, unknown>
   }
 }
 
