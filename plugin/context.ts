@@ -40,9 +40,12 @@ export interface KilnPluginContext {
   loadRouter(id: string): string | undefined
   /**
    * A file changed (dev server / watch): refresh the analysis when it is one of the analyzed files.
-   * Returns the keys of apps whose route table hash changed.
+   * Returns the keys of apps whose route table hash changed. Asked again for the same file and
+   * text (Vite asks once per environment), it answers the same without counting a second update.
    */
   fileChanged(file: string, text: string | undefined): string[]
+  /** Dev server: write the report and routes.d.ts after every analysis (there is no build end). */
+  setDev(dev: boolean): void
   /** Diagnostics not yet handed to the bundler in this build (each analysis' are handed once per build). */
   takeDiagnostics(): Diagnostic[]
   /** Files kiln writes: never transformed, never a reason to rebuild. */
@@ -69,6 +72,8 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
   let pending: Diagnostic[] = []
   let handedOut = false
   let stale = false
+  let dev = false
+  let lastChange: { file: string; text: string | undefined; changed: string[] } | undefined
   const output: OutputState = { written: new Map(), previousStats: undefined, printed: undefined }
 
   const rel = (abs: string) => {
@@ -100,6 +105,7 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
     pending = [...analysis.diagnostics, ...compiled.diagnostics, ...plan.diagnostics]
     handedOut = false
     stats.analyses++
+    if (dev) writeOutputs(output, options, analysis, compiled)
   }
 
   /** Re-analyze when a file the analysis read has different text now (content hash per file). */
@@ -164,12 +170,19 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
     },
     fileChanged(file, text) {
       const abs = cleanId(file)
+      if (lastChange !== undefined && lastChange.file === abs && lastChange.text === text) return lastChange.changed
       if (this.isOwnOutput(abs) || !texts.has(abs)) return []
       const before = hashes()
+      if (text === undefined) stale = true
       refresh(new Map(text === undefined ? [] : [[abs, text]]))
       const after = hashes()
-      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k))
-      return changed.sort()
+      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k)).sort()
+      if (changed.length > 0) stats.routerUpdates++
+      lastChange = { file: abs, text, changed }
+      return changed
+    },
+    setDev(value) {
+      dev = value
     },
     takeDiagnostics() {
       if (handedOut) return []

@@ -75,6 +75,7 @@ export const kilnUnplugin = createUnplugin<KilnOptions | undefined, false>((user
       },
       configResolved(config) {
         ctx.setRoot(config.root)
+        ctx.setDev(config.command === 'serve')
       },
       async hotUpdate(update) {
         const file = cleanId(update.file)
@@ -83,7 +84,6 @@ export const kilnUnplugin = createUnplugin<KilnOptions | undefined, false>((user
         if (changed.length === 0) return
         // The route table changed: the router module and the app module that imports it (its hash
         // literal changed) are stale. Only then does kiln add anything to the update.
-        ctx.stats.routerUpdates++
         const graph = this.environment.moduleGraph
         const extra = []
         const appFiles = ctx.appFiles()

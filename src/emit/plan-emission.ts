@@ -12,8 +12,6 @@ export interface WireEdit {
   specifier: string
   /** Local name the router namespace is imported under. */
   local: string
-  /** Hash of the compiled table; the app compares it with the table it registered. */
-  hash: string
 }
 
 /** Wrap one handler expression in `cached(handler, options)`. */
@@ -78,7 +76,6 @@ export function planEmission(
       span: compiled.app.span,
       specifier: routerModuleId(compiled.key),
       local: `__kiln_router_${n}`,
-      hash: compiled.hash,
     })
   })
 

@@ -23,6 +23,9 @@ export function runtimeAlias(name: RuntimeExport): string {
 /** The app method the wiring calls (runtime/app); pinned in the helper contracts. */
 export const USE_COMPILED_ROUTER = 'useCompiledRouter'
 
+/** The export of a compiled router module (src/compiler.ts) holding its table hash. */
+export const ROUTER_HASH_EXPORT = 'tableHash'
+
 /**
  * The module generated code imports the runtime from.
  * @default 'kiln/runtime'

@@ -1,6 +1,6 @@
 import MagicString from 'magic-string'
 import type { ModuleEmission } from './plan-emission.js'
-import { DEFAULT_RUNTIME_MODULE, GENERATED_PREFIX, runtimeAlias, RUNTIME_EXPORTS, USE_COMPILED_ROUTER } from './runtime-names.js'
+import { DEFAULT_RUNTIME_MODULE, GENERATED_PREFIX, ROUTER_HASH_EXPORT, runtimeAlias, RUNTIME_EXPORTS, USE_COMPILED_ROUTER } from './runtime-names.js'
 
 /** Marks a module kiln already transformed: the second transform is a no-op. */
 export const TRANSFORMED_MARKER = '/*! kiln */'
@@ -33,9 +33,12 @@ export function transformModule(code: string, emission: ModuleEmission, options:
   for (const wire of emission.wires) {
     imports.push(`import * as ${wire.local} from ${JSON.stringify(wire.specifier)};`)
     // An expression, not a statement: the app may be created anywhere (a const, a return, an argument).
+    // The hash comes from the router module itself, never from this module: a router module that
+    // is stale (a dev server that reloaded one but not the other) can then never vouch for a table
+    // it was not compiled from. The app compares it with the table it registered.
     s.appendLeft(
       wire.span.start,
-      `((${GENERATED_PREFIX}app) => (${GENERATED_PREFIX}app.${USE_COMPILED_ROUTER}(${wire.local}, ${JSON.stringify(wire.hash)}), ${GENERATED_PREFIX}app))(`,
+      `((${GENERATED_PREFIX}app) => (${GENERATED_PREFIX}app.${USE_COMPILED_ROUTER}(${wire.local}, ${wire.local}.${ROUTER_HASH_EXPORT}), ${GENERATED_PREFIX}app))(`,
     )
     s.appendRight(wire.span.end, ')')
   }

@@ -23,7 +23,7 @@ function spanOf(text: string, needle: string) {
 
 const emission: ModuleEmission = {
   file: 'src/server.ts',
-  wires: [{ span: spanOf(source, 'createApp({ name: "demo" })'), specifier: '~kiln/router/abc', local: '__kiln_router_0', hash: 'h1' }],
+  wires: [{ span: spanOf(source, 'createApp({ name: "demo" })'), specifier: '~kiln/router/abc', local: '__kiln_router_0' }],
   cached: [{ span: spanOf(source, 'async (ctx) => ({ id: ctx.params.id })'), options: '{ ttl: 60, routeId: "GET /users/:id" }' }],
 }
 
@@ -34,7 +34,7 @@ describe('transformModule', () => {
       [
         `${TRANSFORMED_MARKER} import * as __kiln_router_0 from "~kiln/router/abc"; import { cached as __kiln_cached } from "kiln/runtime"; import { createApp } from 'kiln/runtime'`,
         '',
-        'const app = ((__kiln_app) => (__kiln_app.useCompiledRouter(__kiln_router_0, "h1"), __kiln_app))(createApp({ name: "demo" }))',
+        'const app = ((__kiln_app) => (__kiln_app.useCompiledRouter(__kiln_router_0, __kiln_router_0.tableHash), __kiln_app))(createApp({ name: "demo" }))',
         '',
         '/** @cached ttl=60s */',
         `app.get('/users/:id', __kiln_cached(async (ctx) => ({ id: ctx.params.id }), { ttl: 60, routeId: "GET /users/:id" }))`,
