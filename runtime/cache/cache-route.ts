@@ -57,8 +57,8 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
   }
 
   function entryOptions(ctx: KilnContext, s: StoreState): ResolvedEntryOptions {
-    const o = resolveEntryOptions(options, s)
-    return { ttl: jitterTtl(o.ttl, s.jitter, s.root.random), swr: o.swr, tags: tagsOf?.(ctx.params), exact: true }
+    const o = resolveEntryOptions({ ttl: options.ttl, swr: options.swr }, s)
+    return { ttl: jitterTtl(o.ttl, s.jitter, s.root.random), swr: o.swr, tags: nonEmpty(tagsOf?.(ctx)), exact: true }
   }
 
   async function produce(ctx: KilnContext, o: ResolvedEntryOptions): Promise<StoredResponse | Unstored> {
@@ -154,6 +154,10 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
   }
   ;(wrapper as unknown as Record<symbol, unknown>)[Symbol.for('kiln.cached')] = options
   return wrapper
+}
+
+function nonEmpty(tags: string[] | undefined): string[] | undefined {
+  return tags === undefined || tags.length === 0 ? undefined : tags
 }
 
 function ageOf(entry: CacheEntry, s: StoreState): number {

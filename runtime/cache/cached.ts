@@ -1,6 +1,6 @@
 import type { Handler, KilnContext } from '../types.js'
 import { cacheRoute } from './cache-route.js'
-import type { CachedOptions, CacheWrapOptions } from './types.js'
+import type { CachedOptions, CachedRouteOptions, CacheWrapOptions } from './types.js'
 import { wrapFunction } from './wrap.js'
 
 /**
@@ -18,7 +18,7 @@ import { wrapFunction } from './wrap.js'
  */
 export function cached<F extends (...args: any[]) => any>(fn: F, options: CachedOptions = {}): F {
   // Route options are checked now: a mistake is a startup error, not a 500 on every request.
-  const route = cacheRoute(fn as Handler, options)
+  const route = cacheRoute(fn as Handler, options as CachedRouteOptions)
   let plain: ((...args: unknown[]) => Promise<unknown>) | undefined
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
     if (args.length === 1 && isContext(args[0])) return route(args[0])

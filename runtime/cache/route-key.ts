@@ -62,9 +62,10 @@ function queryPart(q: Record<string, string | string[]>, keys: string[] | '*'): 
   return out
 }
 
-/** Tag templates with `{param}` holes → a function of the request's params. */
-export function compileTags(templates: string[] | undefined): ((params: Record<string, string>) => string[]) | undefined {
+/** Tag templates with `{param}` holes (or a function of the request) → the tags of one request. */
+export function compileTags(templates: string[] | ((ctx: KilnContext) => string[]) | undefined): ((ctx: KilnContext) => string[]) | undefined {
+  if (typeof templates === 'function') return templates
   if (templates === undefined || templates.length === 0) return undefined
   if (templates.every((t) => !t.includes('{'))) return () => templates
-  return (params) => templates.map((t) => t.replace(/\{([^}]+)\}/g, (_, name: string) => params[name] ?? ''))
+  return (ctx) => templates.map((t) => t.replace(/\{([^}]+)\}/g, (_, name: string) => ctx.params[name] ?? ''))
 }

@@ -171,9 +171,11 @@ export interface Cache {
 }
 
 /** Options of `cache.wrap(fn, options)` and of `cached(fn, options)` used on a plain function. */
-export interface CacheWrapOptions<A extends unknown[] = unknown[]> extends CacheEntryOptions {
+export interface CacheWrapOptions<A extends unknown[] = unknown[]> extends Omit<CacheEntryOptions, 'tags'> {
   /** Entry key from the arguments. @default JSON.stringify(args) */
   key?: (...args: A) => string
+  /** Tags, fixed or from the arguments. @default [] */
+  tags?: string[] | ((...args: A) => string[])
   /** Namespace of the keys. @default fn.name */
   name?: string
   /** The cache to use (or the name of a named cache of the default cache). @default a process-wide level-1 cache */
@@ -181,7 +183,9 @@ export interface CacheWrapOptions<A extends unknown[] = unknown[]> extends Cache
 }
 
 /** Options of `cached(handler, options)` on a route handler; also what the plugin generates. */
-export interface CachedRouteOptions extends CacheEntryOptions {
+export interface CachedRouteOptions extends Omit<CacheEntryOptions, 'tags'> {
+  /** Tags; `{name}` is replaced by the route param (`user:{id}`), or a function of the request. @default [] */
+  tags?: string[] | ((ctx: KilnContext) => string[])
   /** Query keys that are part of the key; other keys are ignored. `'*'`: all of them. @default [] */
   query?: string[] | '*'
   /** Request headers that are part of the key (lower-case); they are also sent in `Vary`. @default [] */
@@ -214,8 +218,9 @@ export interface CachedRouteOptions extends CacheEntryOptions {
   handlerHash?: string
 }
 
-/** Either kind of options `cached()` accepts. */
-export type CachedOptions = CachedRouteOptions & Omit<CacheWrapOptions, 'key' | 'cache'> & {
-  key?: ((...args: any[]) => string | null | undefined)
-  cache?: Cache | string
+/** Either kind of options `cached()` accepts: on a route, `key`/`tags` functions get the context. */
+export type CachedOptions = Omit<CachedRouteOptions, 'key' | 'tags'> & {
+  key?: (...args: any[]) => string | null | undefined
+  tags?: string[] | ((...args: any[]) => string[])
+  name?: string
 }

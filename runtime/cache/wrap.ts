@@ -20,7 +20,7 @@ export function getDefaultCache(): Cache {
  */
 export function wrapFunction<A extends unknown[], R>(
   fn: (...args: A) => R | Promise<R>,
-  options: CacheWrapOptions<A> & { tags?: string[] | ((...args: A) => string[]) },
+  options: CacheWrapOptions<A>,
 ): (...args: A) => Promise<Awaited<R>> {
   const keyOf = options.key ?? ((...args: A) => JSON.stringify(args))
   const name = options.name ?? fn.name

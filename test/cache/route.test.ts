@@ -1,0 +1,268 @@
+import { describe, expect, it } from 'vitest'
+import { cached, createCache, type Cache } from '../../runtime/cache/index.js'
+import { KilnResponse, type KilnContext } from '../../runtime/types.js'
+import { bodyText, deferred, fakeContext, manualClock, type FakeRequest } from './helpers.js'
+
+type Res = KilnResponse
+
+function setup(options: Parameters<typeof cached>[1] = {}, handler?: (ctx: KilnContext) => unknown, cacheOptions = {}) {
+  const clock = manualClock()
+  const cache = createCache({ now: clock.now, jitter: 0, ...cacheOptions })
+  const app = { cache }
+  let runs = 0
+  const h = handler ?? ((ctx: KilnContext) => `user ${ctx.params.id ?? ''} #${runs}`)
+  const route = cached((ctx: KilnContext) => {
+    const value = h(ctx)
+    runs++
+    return value
+  }, { ttl: 60, swr: 300, routeId: 'GET /users/:id', keyParams: ['id'], ...options })
+  // Like the app: a value that is not a finished response is rendered with the context's headers.
+  const call = async (r: Partial<FakeRequest> = {}): Promise<Res> => {
+    const ctx = fakeContext({ params: { id: '42' }, path: '/users/42', ...r, app: r.app ?? app })
+    const value = await route(ctx)
+    return value instanceof KilnResponse ? value : ctx.render(value)
+  }
+  return { clock, cache, call, runs: () => runs, route }
+}
+
+describe('@cached route: hits, headers, 304', () => {
+  it('MISS then HIT with the same body, ETag, Cache-Control and Age', async () => {
+    const t = setup()
+    const miss = await t.call()
+    expect(miss.headers['x-cache']).toBe('MISS')
+    expect(bodyText(miss)).toBe('user 42 #0')
+    expect(miss.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300')
+    expect(miss.headers['etag']).toMatch(/^"[\w-]{27}"$/)
+    t.clock.advance(5_500)
+    const hit = await t.call()
+    expect(hit.headers['x-cache']).toBe('HIT')
+    expect(hit.headers['age']).toBe('5')
+    expect(bodyText(hit)).toBe('user 42 #0')
+    expect(hit.headers['etag']).toBe(miss.headers['etag'])
+    expect(hit.headers['content-type']).toBe('text/plain; charset=utf-8')
+    expect(t.runs()).toBe(1)
+    expect(t.cache.getStats()).toMatchObject({ hits: 1, misses: 1 })
+    // Each hit gets its own headers object: a mutation by the app cannot leak into the next one.
+    hit.headers['x-request-id'] = 'abc'
+    expect((await t.call()).headers['x-request-id']).toBeUndefined()
+  })
+
+  it('answers 304 when If-None-Match names the ETag (weak comparison)', async () => {
+    const t = setup()
+    const etag = (await t.call()).headers['etag'] as string
+    const notModified = await t.call({ headers: { 'if-none-match': `"nope", W/${etag}` } })
+    expect(notModified.status).toBe(304)
+    expect(notModified.body).toBeNull()
+    expect(notModified.headers['etag']).toBe(etag)
+    expect(notModified.headers['x-cache']).toBe('HIT')
+    expect((await t.call({ headers: { 'if-none-match': '"other"' } })).status).toBe(200)
+  })
+
+  it('stampede: 1,000 concurrent requests to a cold key run the handler once', async () => {
+    const gate = deferred()
+    const t = setup({}, async (ctx) => {
+      await gate.promise
+      return { id: ctx.params.id }
+    })
+    const all = Array.from({ length: 1000 }, () => t.call())
+    gate.resolve()
+    const responses = await Promise.all(all)
+    expect(t.runs()).toBe(1)
+    expect(responses.every((r) => bodyText(r) === '{"id":"42"}' && r.status === 200)).toBe(true)
+  })
+
+  it('serves STALE within swr while one refresh runs, then HIT with the new body', async () => {
+    const t = setup({ ttl: 10, swr: 60 })
+    await t.call()
+    t.clock.advance(20_000)
+    const stale = await Promise.all([t.call(), t.call(), t.call()])
+    expect(stale.map((r) => r.headers['x-cache'])).toEqual(['STALE', 'STALE', 'STALE'])
+    expect(bodyText(stale[0])).toBe('user 42 #0')
+    await new Promise((r) => setImmediate(r))
+    expect(t.runs()).toBe(2)
+    const fresh = await t.call()
+    expect(fresh.headers['x-cache']).toBe('HIT')
+    expect(bodyText(fresh)).toBe('user 42 #1')
+  })
+
+  it('never caches an error: waiters get it, the next request runs the handler again', async () => {
+    const gate = deferred()
+    let fail = true
+    const t = setup({}, async () => {
+      await gate.promise
+      if (fail) throw Object.assign(new Error('db down'), { status: 503 })
+      return 'ok'
+    })
+    const pending = [t.call(), t.call(), t.call()]
+    gate.resolve()
+    const settled = await Promise.allSettled(pending)
+    expect(settled.every((s) => s.status === 'rejected')).toBe(true)
+    expect(t.runs()).toBe(1)
+    fail = false
+    expect(bodyText(await t.call())).toBe('ok')
+  })
+
+  it('HEAD is answered from the GET entry and never fills the cache itself', async () => {
+    const t = setup()
+    const head = await t.call({ method: 'HEAD' })
+    expect(head.headers?.['x-cache'] ?? 'MISS').toBe('MISS')
+    expect(t.cache.getStats().entries).toBe(0)
+    await t.call()
+    expect((await t.call({ method: 'HEAD' })).headers['x-cache']).toBe('HIT')
+  })
+})
+
+describe('@cached route: the key', () => {
+  it('has params in fixed order, declared query keys only, vary headers and the host', async () => {
+    const t = setup({ query: ['page'], vary: ['Accept-Language'] })
+    await t.call({ query: { page: '1', utm: 'a' } })
+    expect((await t.call({ query: { page: '1', utm: 'b' } })).headers['x-cache']).toBe('HIT')
+    expect((await t.call({ query: { page: '2' } })).headers['x-cache']).toBe('MISS')
+    expect((await t.call({ query: { page: ['1', '2'] } })).headers['x-cache']).toBe('MISS')
+    expect((await t.call({ query: { page: '1' }, params: { id: '43' } })).headers['x-cache']).toBe('MISS')
+    const fr = await t.call({ query: { page: '1' }, headers: { 'accept-language': 'fr' } })
+    expect(fr.headers['x-cache']).toBe('MISS')
+    expect(fr.headers['vary']).toBe('accept-language')
+    expect((await t.call({ query: { page: '1' }, headers: { host: 'other.test' } })).headers['x-cache']).toBe('MISS')
+  })
+
+  it("query: '*' keys every query parameter, in sorted order", async () => {
+    const t = setup({ query: '*' })
+    await t.call({ query: { a: '1', b: '2' } })
+    expect((await t.call({ query: { b: '2', a: '1' } })).headers['x-cache']).toBe('HIT')
+    expect((await t.call({ query: { a: '1', b: '2', c: '' } })).headers['x-cache']).toBe('MISS')
+  })
+
+  it('a param value cannot forge a separator into another key', async () => {
+    const t = setup({ keyParams: ['a', 'b'] }, (ctx) => `${ctx.params.a}+${ctx.params.b}`)
+    const one = await t.call({ params: { a: 'x/y', b: 'z' } })
+    const two = await t.call({ params: { a: 'x', b: 'y/z' } })
+    expect(bodyText(one)).toBe('x/y+z')
+    expect(bodyText(two)).toBe('x+y/z')
+  })
+
+  it('X-Forwarded-Host is ignored unless the proxy is trusted', async () => {
+    const t = setup()
+    await t.call({ headers: { 'x-forwarded-host': 'a.test' } })
+    expect((await t.call({ headers: { 'x-forwarded-host': 'b.test' } })).headers['x-cache']).toBe('HIT')
+    const trusted = { cache: t.cache, trustProxy: true }
+    await t.call({ app: trusted, headers: { 'x-forwarded-host': 'a.test' } })
+    expect((await t.call({ app: trusted, headers: { 'x-forwarded-host': 'b.test' } })).headers['x-cache']).toBe('MISS')
+  })
+
+  it('a different handlerHash (a deploy that changed the handler) never serves old entries', async () => {
+    const clock = manualClock()
+    const cache = createCache({ now: clock.now })
+    const v1 = cached(() => 'old', { ttl: 60, routeId: 'GET /x', handlerHash: 'aaa' })
+    const v2 = cached(() => 'new', { ttl: 60, routeId: 'GET /x', handlerHash: 'bbb' })
+    await v1(fakeContext({ app: { cache } }))
+    expect(bodyText(await v2(fakeContext({ app: { cache } })))).toBe('new')
+  })
+})
+
+describe('@cached route: never leaks', () => {
+  it('requests with Cookie or Authorization bypass a public route: A and B get their own bodies', async () => {
+    const t = setup({}, (ctx) => 'hello ' + (ctx.headers.cookie ?? ctx.headers.authorization ?? 'anonymous'))
+    const a = await t.call({ headers: { cookie: 'sid=A' } })
+    const b = await t.call({ headers: { cookie: 'sid=B' } })
+    expect(bodyText(a)).toBe('hello sid=A')
+    expect(bodyText(b)).toBe('hello sid=B')
+    const auth = await t.call({ headers: { authorization: 'Bearer secret' } })
+    expect(bodyText(auth)).toBe('hello Bearer secret')
+    // Nothing was stored: the unauthenticated request gets a response produced for itself.
+    expect(t.cache.getStats()).toMatchObject({ entries: 0, bypasses: 3 })
+    const anon = await t.call()
+    expect(bodyText(anon)).toBe('hello anonymous')
+    expect(anon.headers['x-cache']).toBe('MISS')
+  })
+
+  it('a private route keys by identity: A, B and anonymous never see each other', async () => {
+    const identity = (ctx: KilnContext) => /sid=(\w+)/.exec(String(ctx.headers.cookie ?? ''))?.[1]
+    const t = setup({ private: true, identity }, (ctx) => 'secret of ' + (identity(ctx) ?? 'nobody'))
+    expect(bodyText(await t.call({ headers: { cookie: 'sid=A' } }))).toBe('secret of A')
+    const b = await t.call({ headers: { cookie: 'sid=B' } })
+    expect(bodyText(b)).toBe('secret of B')
+    expect(b.headers['x-cache']).toBe('MISS')
+    const a2 = await t.call({ headers: { cookie: 'sid=A' } })
+    expect([bodyText(a2), a2.headers['x-cache']]).toEqual(['secret of A', 'HIT'])
+    expect(a2.headers['cache-control']).toBe('private, no-cache')
+    expect(bodyText(await t.call())).toBe('secret of nobody')
+    // A cookie the identity function does not recognise: bypass, never the anonymous entry.
+    const unknown = await t.call({ headers: { cookie: 'other=1' } })
+    expect(unknown.headers['x-cache']).toBe('BYPASS')
+    expect(t.cache.getStats().bypasses).toBe(1)
+  })
+
+  it('a private route without an identity is a startup error', () => {
+    expect(() => cached(() => 'x', { private: true })).toThrow(/private but has no identity[\s\S]*hint:/)
+  })
+
+  it('a Set-Cookie response is never replayed, not even to concurrent waiters', async () => {
+    const gate = deferred()
+    let n = 0
+    const t = setup({}, async (ctx) => {
+      const mine = n++
+      await gate.promise
+      return new KilnResponse(200, { 'set-cookie': `sid=${mine}`, 'content-type': 'text/plain' }, `body ${mine}`)
+    })
+    const concurrent = [t.call(), t.call(), t.call()]
+    gate.resolve()
+    const responses = await Promise.all(concurrent)
+    expect(responses.map((r) => r.headers['set-cookie'])).toEqual(['sid=0', 'sid=1', 'sid=2'])
+    expect(responses.map(bodyText)).toEqual(['body 0', 'body 1', 'body 2'])
+    const next = await t.call()
+    expect(next.headers['set-cookie']).toBe('sid=3')
+    expect(t.cache.getStats().entries).toBe(0)
+  })
+
+  it('stores neither Cache-Control private/no-store, Vary: *, nor statuses not listed', async () => {
+    for (const headers of [{ 'cache-control': 'private, max-age=10' }, { 'cache-control': 'no-store' }, { vary: 'Accept, *' }]) {
+      const t = setup({}, () => new KilnResponse(200, headers, 'x'))
+      await t.call()
+      await t.call()
+      expect(t.runs()).toBe(2)
+    }
+    const notFound = setup({}, (ctx) => (ctx.status(404), 'none'))
+    await notFound.call()
+    expect((await notFound.call()).status).toBe(404)
+    expect(notFound.runs()).toBe(2)
+    const allowed = setup({ statuses: [200, 404] }, (ctx) => (ctx.status(404), 'none'))
+    await allowed.call()
+    expect((await allowed.call()).headers['x-cache']).toBe('HIT')
+  })
+
+  it('POST (any method but GET/HEAD) bypasses', async () => {
+    const t = setup()
+    await t.call({ method: 'POST' })
+    await t.call({ method: 'POST' })
+    expect(t.runs()).toBe(2)
+    expect(t.cache.getStats().bypasses).toBe(2)
+  })
+})
+
+describe('@cached route: invalidation', () => {
+  it('tags use params: invalidateTag(user:42) drops /users/42 only', async () => {
+    const t = setup({ tags: ['user:{id}', 'users'] })
+    await t.call()
+    await t.call({ params: { id: '43' } })
+    t.clock.advance(1)
+    await t.cache.invalidateTag('user:42')
+    expect((await t.call()).headers['x-cache']).toBe('MISS')
+    expect((await t.call({ params: { id: '43' } })).headers['x-cache']).toBe('HIT')
+  })
+
+  it("by pattern over the documented key format ('GET /users/:id|*')", async () => {
+    const t = setup()
+    await t.call()
+    expect(await t.cache.invalidatePattern('GET /users/:id|*')).toBe(1)
+    expect((await t.call()).headers['x-cache']).toBe('MISS')
+  })
+
+  it('can use a named cache of the app, and carries its options for the app', async () => {
+    const cache: Cache = createCache()
+    const route = cached(() => 'x', { cache: 'pages', routeId: 'GET /p' })
+    await route(fakeContext({ app: { cache } }))
+    expect(cache.named('pages').getStats().entries).toBe(1)
+    expect((route as unknown as Record<symbol, unknown>)[Symbol.for('kiln.cached')]).toMatchObject({ cache: 'pages' })
+  })
+})
