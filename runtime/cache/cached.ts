@@ -21,7 +21,8 @@ export function cached<F extends (...args: any[]) => any>(fn: F, options: Cached
   const route = cacheRoute(fn as Handler, options as CachedRouteOptions)
   let plain: ((...args: unknown[]) => Promise<unknown>) | undefined
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
-    if (args.length === 1 && isContext(args[0])) return route(args[0])
+    // The app calls handlers as (ctx, next): a context first means a route call.
+    if (args.length >= 1 && isContext(args[0])) return route(args[0])
     plain ??= wrapFunction(fn, options as CacheWrapOptions)
     return plain.apply(this, args)
   }
