@@ -15,7 +15,7 @@ import { transformModule, type TransformOutput } from '../src/emit/transform-mod
 import { routerKeyOf } from '../src/emit/virtual-ids.js'
 import type { Diagnostic } from '../src/types.js'
 import { resolveKilnOptions, type KilnOptions, type ResolvedKilnOptions } from './options.js'
-import { writeOutputs, type OutputState } from './write-outputs.js'
+import { createOutputState, writeOutputs } from './write-outputs.js'
 
 /** Counters a dev tool or a test can read (`plugin.api.kiln.stats` in Vite). */
 export interface KilnStats {
@@ -74,7 +74,7 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
   let stale = false
   let dev = false
   let lastChange: { file: string; text: string | undefined; changed: string[] } | undefined
-  const output: OutputState = { written: new Map(), previousStats: undefined, printed: undefined }
+  const output = createOutputState()
 
   const rel = (abs: string) => {
     const r = relative(options.root, abs)
@@ -105,7 +105,7 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
     pending = [...analysis.diagnostics, ...compiled.diagnostics, ...plan.diagnostics]
     handedOut = false
     stats.analyses++
-    if (dev) writeOutputs(output, options, analysis, compiled)
+    if (dev) writeOutputs(output, options, analysis, compiled, plan.diagnostics)
   }
 
   /** Re-analyze when a file the analysis read has different text now (content hash per file). */
@@ -202,7 +202,7 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
     },
     finishBuild() {
       if (analysis === undefined || compiled === undefined) return
-      writeOutputs(output, options, analysis, compiled)
+      writeOutputs(output, options, analysis, compiled, plan?.diagnostics)
     },
   }
 }

@@ -1,2 +1,2 @@
-// The one formatter of diagnostics (`[kiln] file:line:col: …` + `hint:`), shared with the compiler.
-export { formatDiagnostic } from '../src/compiler.js'
+// The one text form of diagnostics (`[kiln] file:line:col: …` + `hint:`), owned by src/report.
+export { formatDiagnostic } from '../src/report/format-diagnostic.js'

@@ -22,7 +22,7 @@ function report(ctx: KilnPluginContext, bundler: UnpluginContext): void {
     if (d.severity === 'error') errors.push(d)
     else bundler.warn(formatDiagnostic(d))
   }
-  if (errors.length > 0) bundler.error(errors.map(formatDiagnostic).join('\n'))
+  if (errors.length > 0) bundler.error(errors.map((d) => formatDiagnostic(d)).join('\n'))
 }
 
 export const kilnUnplugin = createUnplugin<KilnOptions | undefined, false>((userOptions = {}) => {

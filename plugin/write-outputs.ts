@@ -1,22 +1,37 @@
 /**
  * Writing what a build produces besides the bundle: the route-stats report (<report>.json, .txt,
- * .html) and routes.d.ts. A file is rewritten only when its text changed, so watchers that see
- * kiln's output never see a spurious change.
+ * .html) and routes.d.ts. A file is rewritten only when its text changed, so a watcher that sees
+ * kiln's output never sees a spurious change, and an unchanged rebuild prints no summary.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { AnalysisResult } from '../src/analyze/types.js'
 import type { CompiledApps } from '../src/emit/compile-apps.js'
 import { emitTypedRoutes } from '../src/emit/emit-typed-routes.js'
+import { buildRouteStats } from '../src/report/build-route-stats.js'
+import { diffRouteStats, isEmptyDiff, parseRouteStats } from '../src/report/diff-route-stats.js'
+import { formatSummary } from '../src/report/format-summary.js'
+import { renderReport } from '../src/report/render-report.js'
+import type { RouteStats } from '../src/report/types.js'
+import type { Diagnostic } from '../src/types.js'
 import type { ResolvedKilnOptions } from './options.js'
 
 export interface OutputState {
   /** Text last written per path (this process). */
   written: Map<string, string>
-  /** The previous build's stats (read from `<report>.json` before the first write), for the diff. */
-  previousStats: unknown
+  /**
+   * The previous build's stats, for "what changed": `<report>.json` as the previous process left
+   * it (read once, before the first write), then each build's own.
+   */
+  previous: RouteStats | undefined
+  /** Whether `<report>.json` was read yet. */
+  readPrevious: boolean
   /** The summary last printed, so an unchanged rebuild prints nothing. */
   printed: string | undefined
+}
+
+export function createOutputState(): OutputState {
+  return { written: new Map(), previous: undefined, readPrevious: false, printed: undefined }
 }
 
 export function writeOutputs(
@@ -24,25 +39,46 @@ export function writeOutputs(
   options: ResolvedKilnOptions,
   analysis: AnalysisResult,
   compiled: CompiledApps,
-): void {
+  extraDiagnostics: Diagnostic[] = [],
+): RouteStats {
   if (options.dts !== false) {
     const paths = compiled.apps.flatMap((a) => a.routes.map((r) => r.path))
     writeIfChanged(state, options.dts, emitTypedRoutes(paths, { runtimeModule: options.runtimeModule }))
   }
-  void analysis
+  if (!state.readPrevious) {
+    state.readPrevious = true
+    if (options.report !== false) state.previous = parseRouteStats(readText(`${options.report}.json`))
+  }
+  const stats = buildRouteStats(analysis, { apps: compiled.apps, diagnostics: [...compiled.diagnostics, ...extraDiagnostics] })
+  const diff = state.previous === undefined ? undefined : diffRouteStats(state.previous, stats)
+  if (options.report !== false) {
+    const { json, text, html } = renderReport(stats, diff)
+    writeIfChanged(state, `${options.report}.json`, json)
+    writeIfChanged(state, `${options.report}.txt`, text)
+    writeIfChanged(state, `${options.report}.html`, html)
+  }
+  // Printed on the first build, then only when something changed: a rebuild that touched no route is quiet.
+  const plain = formatSummary(stats)
+  const changed = state.printed === undefined || plain !== state.printed || (diff !== undefined && !isEmptyDiff(diff))
+  if (options.summary && changed) options.logger.info(formatSummary(stats, diff))
+  state.printed = plain
+  state.previous = stats
+  return stats
 }
 
 export function writeIfChanged(state: OutputState, path: string, text: string): boolean {
   if (state.written.get(path) === text) return false
-  let onDisk: string | undefined
-  try {
-    onDisk = readFileSync(path, 'utf8')
-  } catch {
-    onDisk = undefined
-  }
   state.written.set(path, text)
-  if (onDisk === text) return false
+  if (readText(path) === text) return false
   mkdirSync(dirname(path), { recursive: true })
   writeFileSync(path, text)
   return true
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
 }
