@@ -23,7 +23,8 @@ export function createRouter(routes: RouteInput[], options: RouterOptions = {}):
   const trie = planTrie(records, options, (conflict) => {
     const loser = records.find((r) => r.index === conflict.loser)!
     const winner = records.find((r) => r.index === conflict.winner)!
-    if (loser.method === 'ALL' || winner.method === 'ALL') return
+    // A route for one method beating an ALL route is legal (the compiler warns about it).
+    if (loser.method === 'ALL' && winner.method !== 'ALL') return
     throw new Error(`[kiln] ${where(loser)}duplicate route ${loser.method} ${loser.pattern} (first declared as ${winner.method} ${winner.pattern}${winner.loc ? ` at ${winner.loc.file}:${winner.loc.line}:${winner.loc.column}` : ''})\nhint: remove one of the two routes or change its path`)
   })
   return createTrieRouter(trie, records)
@@ -34,15 +35,18 @@ export function createTrieRouter(trie: Trie, records: RouteRecord[]): Router {
   const explicit = Object.keys(trie.methods).filter((m) => m !== '*')
   const lookup = (method: string, raw: string): MatchResult | null => {
     if (typeof raw !== 'string' || raw.charCodeAt(0) !== 47) return null
+    const own = (key: string) => (Object.hasOwn(trie.methods, key) ? trie.methods[key] : undefined)
+    const root = own(method) ?? (explicit.includes(method) ? undefined : own('*'))
+    const fallback = method === 'HEAD' ? own('GET') : undefined
+    if (root === undefined && fallback === undefined) return null
     const decoded = decodePath(raw)
     if (decoded === null) return { route: -1, params: Object.create(null), error: 'malformed-url' }
     let original = decoded.path
     if (trie.options.trailingSlash === 'ignore' && original.length > 1 && original.endsWith('/')) original = original.slice(0, -1)
     const path = trie.options.caseSensitive ? original : original.toLowerCase()
     const input = { path, original, decodeParams: decoded.decodeParams, options: trie.options }
-    const root = trie.methods[method] ?? (explicit.includes(method) ? undefined : trie.methods['*'])
     let found = root === undefined ? null : walkTrie(root, input)
-    if (found === null && method === 'HEAD' && trie.methods.GET !== undefined) found = walkTrie(trie.methods.GET, input)
+    if (found === null && fallback !== undefined) found = walkTrie(fallback, input)
     if (found === null) return null
     const params: Record<string, string> = Object.create(null)
     found.values.forEach((value, i) => (params[trie.params[found.route][i]] = value))

@@ -10,8 +10,10 @@ export interface RouteConflict {
   method: string
   /** The route that keeps the node. */
   winner: number
-  /** The route that never matches. */
+  /** The route that never matches (at least not with this form). */
   loser: number
+  /** True when the loser's form without its optional last param is the one that collides. */
+  short: boolean
 }
 
 /** Fill in the defaults of router options. */
@@ -32,12 +34,18 @@ export function planTrie(records: RouteRecord[], options: RouterOptions = {}, on
   const methods: Record<string, TrieNode> = {}
   for (const method of explicit.sort(compare)) {
     const root = createNode('static', '/')
+    // Which form (0 full, 1 without the optional param) put the route on each leaf.
+    const forms = new Map<TrieNode, number>()
     for (const record of ordered) {
       if (record.method !== 'ALL' && record.method !== method) continue
-      for (const segments of expandSegments(record.segments, resolved)) {
+      expandSegments(record.segments, resolved).forEach((segments, form) => {
         const leaf = insertSegments(root, segments, resolved)
-        placeRoute(leaf, record, records, method, onConflict)
-      }
+        const before = leaf.route
+        const beforeForm = forms.get(leaf) ?? 0
+        placeRoute(leaf, record, records, method, (conflict) =>
+          onConflict?.({ ...conflict, short: (conflict.loser === record.index ? form : beforeForm) === 1 }))
+        if (leaf.route !== before) forms.set(leaf, form)
+      })
     }
     methods[method] = root
   }
@@ -46,7 +54,7 @@ export function planTrie(records: RouteRecord[], options: RouterOptions = {}, on
   return { options: resolved, methods, params }
 }
 
-function placeRoute(leaf: TrieNode, record: RouteRecord, records: RouteRecord[], method: string, onConflict?: (c: RouteConflict) => void) {
+function placeRoute(leaf: TrieNode, record: RouteRecord, records: RouteRecord[], method: string, onConflict: (c: Omit<RouteConflict, 'short'>) => void) {
   if (leaf.route === -1 || leaf.route === record.index) {
     leaf.route = record.index
     return
@@ -55,16 +63,16 @@ function placeRoute(leaf: TrieNode, record: RouteRecord, records: RouteRecord[],
   // A route declared for this very method beats one declared for every method (ALL).
   if (other.method === 'ALL' && record.method !== 'ALL') {
     leaf.route = record.index
-    onConflict?.({ method, winner: record.index, loser: other.index })
+    onConflict({ method, winner: record.index, loser: other.index })
     return
   }
   if (record.method === 'ALL' && other.method !== 'ALL') {
-    onConflict?.({ method, winner: other.index, loser: record.index })
+    onConflict({ method, winner: other.index, loser: record.index })
     return
   }
   const [winner, loser] = other.index < record.index ? [other.index, record.index] : [record.index, other.index]
   leaf.route = winner
-  onConflict?.({ method, winner, loser })
+  onConflict({ method, winner, loser })
 }
 
 /** The concrete segment lists a route stands for: an optional last param gives two. */
@@ -99,20 +107,23 @@ function insertSegments(root: TrieNode, segments: SegmentPart[][], options: Reso
 
 function insertStatic(node: TrieNode, text: string): TrieNode {
   if (text === '') return node
-  const child = node.statics.find((c) => c.prefix.charCodeAt(0) === text.charCodeAt(0))
-  if (child === undefined) {
+  const index = node.statics.findIndex((c) => c.prefix.charCodeAt(0) === text.charCodeAt(0))
+  if (index === -1) {
     const created = createNode('static', text)
     node.statics.push(created)
     node.statics.sort((a, b) => a.prefix.charCodeAt(0) - b.prefix.charCodeAt(0))
     return created
   }
+  let child = node.statics[index]
   let common = 1
   while (common < child.prefix.length && child.prefix.charCodeAt(common) === text.charCodeAt(common)) common++
   if (common < child.prefix.length) {
-    // Split: the child keeps its tail under a new node holding the shared head.
-    const tail: TrieNode = { ...child, prefix: child.prefix.slice(common) }
-    Object.assign(child, createNode('static', child.prefix.slice(0, common)))
-    child.statics.push(tail)
+    // Split: a new node holds the shared head; the child keeps its tail (and its identity).
+    const head = createNode('static', child.prefix.slice(0, common))
+    child.prefix = child.prefix.slice(common)
+    head.statics.push(child)
+    node.statics[index] = head
+    child = head
   }
   return insertStatic(child, text.slice(common))
 }

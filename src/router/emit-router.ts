@@ -37,7 +37,7 @@ export function emitRouter({ trie, hash, routeCount }: EmitRouterInput): string 
   const id = (method: string) => (method === '*' ? 'ALL' : method.replace(/[^A-Za-z0-9_$]/g, '_'))
   const body: string[] = []
   for (const method of methods) {
-    body.push(emitStatic(`K$static_${id(method)}`, trie.methods[method]))
+    body.push(emitStatic(`K$static_${id(method)}`, trie.methods[method], trie))
     body.push(emitWalk(`K$walk_${id(method)}`, trie.methods[method], trie, names))
   }
   // HEAD looks among HEAD (and ALL) routes first, then falls back to GET.
@@ -72,20 +72,22 @@ export function emitRouter({ trie, hash, routeCount }: EmitRouterInput): string 
 }
 
 /** Fully static paths: the keys reachable through static nodes alone. */
-function staticPaths(root: TrieNode): [string, number][] {
+function staticPaths(root: TrieNode, trie: Trie): [string, number][] {
   const found: [string, number][] = []
   const visit = (node: TrieNode, text: string) => {
     if (node.route !== -1) found.push([text, node.route])
     for (const child of node.statics) visit(child, text + child.prefix)
   }
   visit(root, root.prefix)
-  // A raw path holding '?' or '#' is cut before routing: such keys must not be compared raw.
-  return found.filter(([text]) => !/[?#]/.test(text)).sort((a, b) => a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1))
+  // A raw path holding '?' or '#' is cut before routing, and with trailingSlash 'ignore' a raw path
+  // ending in '/' loses it: such keys must not be compared with the raw path.
+  const ignore = trie.options.trailingSlash === 'ignore'
+  return found.filter(([text]) => !/[?#]/.test(text) && !(ignore && text.length > 1 && text.endsWith('/'))).sort((a, b) => a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1))
 }
 
-function emitStatic(name: string, root: TrieNode): string {
+function emitStatic(name: string, root: TrieNode, trie: Trie): string {
   const out = new Writer()
-  const paths = staticPaths(root)
+  const paths = staticPaths(root, trie)
   out.block(`function ${name}(path) {`, () => {
     if (paths.length === 0) {
       out.line('return -1')

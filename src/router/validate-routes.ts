@@ -32,7 +32,7 @@ export function validateRoutes(routes: RouteInput[], options: RouterOptions = {}
     const key = `${winner.index}:${loser.index}`
     if (seen.has(key)) return
     seen.add(key)
-    if (winner.method === 'ALL' || loser.method === 'ALL') {
+    if (loser.method === 'ALL' && winner.method !== 'ALL') {
       diagnostics.push({
         severity: 'warning', code: 'shadowed-route',
         message: `route ${label(loser)} never matches ${conflict.method} requests: ${label(winner)}${at(winner)} wins because a route declared for one method beats one declared for ALL`,
