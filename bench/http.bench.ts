@@ -1,0 +1,221 @@
+/**
+ * HTTP throughput: kiln (compiled router) vs bare node:http (hand-written if/else), Fastify and
+ * Hono (@hono/node-server), on three routes. Each server runs in its own child process pinned to
+ * CPU 1; the load generator (wrk, else autocannon) is pinned to CPU 0; 127.0.0.1 only.
+ *
+ *   npm run bench:http            # 3 rounds × (route × server) of 3 s, after a 1 s warmup each
+ *   BENCH_SECONDS=10 BENCH_ROUNDS=5 BENCH_CONNECTIONS=100 npm run bench:http
+ *
+ * All servers start at once (an idle server costs nothing) and are measured in turns, round after
+ * round; each cell is the median of its rounds, so drift in machine load hits every server alike.
+ * Every server's answers are checked before it is timed. Not a test: never run by `npm test`.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+
+const SERVERS = ['node', 'kiln', 'kiln+metrics', 'fastify', 'hono'] as const
+type ServerKind = (typeof SERVERS)[number]
+
+const ROUTES = [
+  { name: 'GET / (text)', path: '/' },
+  { name: 'GET /user/:id (JSON)', path: '/user/42' },
+  { name: 'GET /api/v1/items?limit=10', path: '/api/v1/items?limit=10' },
+]
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
+
+const items = (limit: number) => Array.from({ length: limit }, (_, i) => ({ id: i, name: `item ${i}` }))
+
+// ---------------------------------------------------------------- servers (child processes)
+
+async function serve(kind: ServerKind): Promise<void> {
+  const port = await startServer(kind)
+  process.stdout.write(`READY ${port}\n`)
+}
+
+async function startServer(kind: ServerKind): Promise<number> {
+  if (kind === 'node') {
+    const server = http.createServer((req, res) => {
+      const url = req.url!
+      const q = url.indexOf('?')
+      const path = q === -1 ? url : url.slice(0, q)
+      if (req.method === 'GET' && path === '/') {
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': 13 })
+        res.end('Hello, World!')
+      } else if (req.method === 'GET' && path.startsWith('/user/') && path.indexOf('/', 6) === -1) {
+        const body = JSON.stringify({ id: decodeURIComponent(path.slice(6)) })
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
+        res.end(body)
+      } else if (req.method === 'GET' && path === '/api/v1/items') {
+        const limit = Number(new URLSearchParams(q === -1 ? '' : url.slice(q + 1)).get('limit') ?? 10)
+        const body = JSON.stringify(items(limit))
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
+        res.end(body)
+      } else {
+        res.writeHead(404, { 'content-length': 0 })
+        res.end()
+      }
+    })
+    return listenOn(server)
+  }
+  if (kind === 'kiln' || kind === 'kiln+metrics') {
+    const { createApp } = await import('../runtime/app/index.js')
+    const { compileRouter } = await import('../src/compiler.js')
+    const app = createApp({ metrics: kind === 'kiln+metrics' ? {} : false, logger: false })
+    app.get('/', () => 'Hello, World!')
+    app.get('/user/:id', (ctx) => ({ id: ctx.params.id }))
+    app.get('/api/v1/items', (ctx) => items(Number(ctx.query.limit ?? 10)))
+    const compiled = compileRouter(app.routes.map((r) => ({ method: r.method, path: r.path })))
+    const dir = join(import.meta.dirname, '.tmp')
+    mkdirSync(dir, { recursive: true })
+    const file = join(dir, `http-router-${process.pid}.mjs`)
+    writeFileSync(file, compiled.code)
+    app.useCompiledRouter(await import(pathToFileURL(file).href), compiled.hash)
+    if (!app.usesCompiledRouter) throw new Error('kiln: the compiled router was not used')
+    return (await app.listen({ port: 0, host: '127.0.0.1' })).port
+  }
+  if (kind === 'fastify') {
+    const { default: Fastify } = await import('fastify')
+    const f = Fastify({ logger: false })
+    f.get('/', async () => 'Hello, World!')
+    f.get('/user/:id', async (req) => ({ id: (req.params as { id: string }).id }))
+    f.get('/api/v1/items', async (req) => items(Number((req.query as { limit?: string }).limit ?? 10)))
+    await f.listen({ port: 0, host: '127.0.0.1' })
+    return (f.server.address() as { port: number }).port
+  }
+  const { Hono } = await import('hono')
+  const { serve: honoServe } = await import('@hono/node-server')
+  const h = new Hono()
+  h.get('/', (c) => c.text('Hello, World!'))
+  h.get('/user/:id', (c) => c.json({ id: c.req.param('id') }))
+  h.get('/api/v1/items', (c) => c.json(items(Number(c.req.query('limit') ?? 10))))
+  return new Promise((resolve) => {
+    honoServe({ fetch: h.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port))
+  })
+}
+
+function listenOn(server: http.Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)))
+}
+
+// ---------------------------------------------------------------- driver
+
+function startChild(kind: ServerKind): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn('taskset', ['-c', '1', process.execPath, '--import', 'tsx', import.meta.filename, '--serve', kind], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c
+      const m = /READY (\d+)/.exec(out)
+      if (m) resolve({ child, port: Number(m[1]) })
+    })
+    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)))
+  })
+}
+
+function get(port: number, path: string): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+        let body = ''
+        res.on('data', (c) => (body += c))
+        res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']).split(';')[0], body }))
+      })
+      .on('error', reject)
+  })
+}
+
+const EXPECTED: Record<string, { type: string; value: unknown }> = {
+  '/': { type: 'text/plain', value: 'Hello, World!' },
+  '/user/42': { type: 'application/json', value: { id: '42' } },
+  '/api/v1/items?limit=10': { type: 'application/json', value: items(10) },
+}
+
+async function checkAnswers(kind: ServerKind, port: number): Promise<void> {
+  for (const route of ROUTES) {
+    const r = await get(port, route.path)
+    const want = EXPECTED[route.path]
+    const value = want.type === 'application/json' ? JSON.parse(r.body) : r.body
+    if (r.status !== 200 || r.type !== want.type || JSON.stringify(value) !== JSON.stringify(want.value)) {
+      throw new Error(`${kind} answers ${route.path} wrongly: ${r.status} ${r.type} ${r.body.slice(0, 200)}`)
+    }
+  }
+}
+
+function hasWrk(): boolean {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' })
+    return true
+  } catch (error) {
+    // wrk --version exits 1 after printing its version.
+    return (error as { status?: number }).status === 1
+  }
+}
+
+function load(port: number, path: string, seconds: number, useWrk: boolean): number {
+  const url = `http://127.0.0.1:${port}${path}`
+  if (useWrk) {
+    const out = execFileSync('taskset', ['-c', '0', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, url], { encoding: 'utf8' })
+    const m = /Requests\/sec:\s+([\d.]+)/.exec(out)
+    if (!m) throw new Error(`cannot read wrk output:\n${out}`)
+    if (/Non-2xx/.test(out)) throw new Error(`non-2xx answers under load:\n${out}`)
+    return Number(m[1])
+  }
+  const bin = join(import.meta.dirname, '..', 'node_modules', '.bin', 'autocannon')
+  const out = execFileSync('taskset', ['-c', '0', bin, '-c', String(CONNECTIONS), '-d', String(seconds), '-j', url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+  const json = JSON.parse(out) as { requests: { average: number }; non2xx: number }
+  if (json.non2xx > 0) throw new Error(`non-2xx answers under load from ${url}`)
+  return json.requests.average
+}
+
+async function main(): Promise<void> {
+  const useWrk = hasWrk()
+  console.log(
+    `HTTP throughput, ${CONNECTIONS} connections, median of ${ROUNDS} rounds of ${SECONDS} s per route and server ` +
+      `(${WARMUP} s warmup first); servers on CPU 1, ${useWrk ? 'wrk' : 'autocannon'} on CPU 0`,
+  )
+  const children: ChildProcess[] = []
+  try {
+    const ports = {} as Record<ServerKind, number>
+    for (const kind of SERVERS) {
+      const { child, port } = await startChild(kind)
+      children.push(child)
+      await checkAnswers(kind, port)
+      ports[kind] = port
+    }
+    const samples: Record<string, number[]> = {}
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const route of ROUTES) {
+        for (const kind of SERVERS) {
+          if (round === 0 && WARMUP > 0) load(ports[kind], route.path, WARMUP, useWrk)
+          ;(samples[`${kind} ${route.name}`] ??= []).push(load(ports[kind], route.path, SECONDS, useWrk))
+        }
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+    const rows = ROUTES.map((route) => {
+      const base = median(samples[`node ${route.name}`])
+      const row: Record<string, string> = { route: route.name }
+      for (const kind of SERVERS) {
+        const rps = median(samples[`${kind} ${route.name}`])
+        row[kind] = `${Math.round(rps).toLocaleString('en-US')} (${(rps / base).toFixed(2)})`
+      }
+      return row
+    })
+    console.log('req/s (ratio to bare node:http); kiln = compiled router, metrics off; kiln+metrics = same with metrics on')
+    console.table(rows)
+  } finally {
+    for (const child of children) child.kill()
+  }
+}
+
+if (process.argv[2] === '--serve') await serve(process.argv[3] as ServerKind)
+else await main()
