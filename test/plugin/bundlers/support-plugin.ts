@@ -13,6 +13,8 @@ export interface SupportOptions {
   runtimeFile: string
   /** Strip TypeScript (rollup and webpack have no TS support of their own). */
   stripTs?: boolean
+  /** Mark bare imports external here (webpack does it with its own `externals`, keeping ESM interop). @default true */
+  externalize?: boolean
 }
 
 export const supportPlugin = createUnplugin<SupportOptions, false>((options) => ({
@@ -24,7 +26,7 @@ export const supportPlugin = createUnplugin<SupportOptions, false>((options) => 
       const ts = resolve(dirname(importer), id.slice(0, -3) + '.ts')
       if (!existsSync(resolve(dirname(importer), id)) && existsSync(ts)) return ts
     }
-    if (/^(node:|[a-z@])/i.test(id) && !id.startsWith('virtual:')) return { id, external: true }
+    if (options.externalize !== false && /^(node:|[a-z@])/i.test(id)) return { id, external: true }
     return null
   },
   transform: options.stripTs

@@ -15,11 +15,13 @@ describeBundler('webpack', async (paths) => {
     experiments: { outputModule: true },
     output: { path: paths.outDir, filename: '[name].js', chunkFilename: '[name].[contenthash:8].js', module: true, chunkFormat: 'module', library: { type: 'module' } },
     externalsType: 'module',
+    // Bare imports (pg, lru-cache…) stay imports of node_modules at run time, as ES modules.
+    externals: [({ request }, callback) => (request && /^(node:|[a-z@])/i.test(request) && request !== 'kiln/runtime' ? callback(undefined, `module ${request}`) : callback())],
     resolve: { extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] } },
     optimization: { minimize: false },
     plugins: [
       kiln({ root: ROOT, report: paths.report, dts: paths.dts, summary: false }),
-      supportPlugin.webpack({ runtimeFile: paths.runtimeFile, stripTs: true }),
+      supportPlugin.webpack({ runtimeFile: paths.runtimeFile, stripTs: true, externalize: false }),
     ],
   })
   await new Promise<void>((resolve, reject) =>
