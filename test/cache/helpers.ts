@@ -23,6 +23,23 @@ export async function redisCache(options: CacheOptions): Promise<Cache> {
   return cache
 }
 
+/** Until pub/sub delivered: poll a condition (bounded), no fixed sleeps. */
+export async function eventually(check: () => Promise<boolean> | boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+/** Wait until every message `from` published so far reached `to` (pub/sub keeps order per channel). */
+export async function drained(from: Cache, to: Cache): Promise<void> {
+  const marker = '__drain:' + Math.random()
+  await to.named('__drain').set(marker, 1)
+  await from.named('__drain').delete(marker)
+  await eventually(() => to.named('__drain').getStats().entries === 0)
+}
+
 /** A deferred promise, to hold a loader until the test lets it finish. */
 export function deferred<T = void>() {
   let resolve!: (v: T) => void

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createCache, type Cache } from '../../runtime/cache/index.js'
-import { REDIS_URL, deferred, manualClock, randomPrefix, redisCache } from './helpers.js'
+import { REDIS_URL, deferred, drained, eventually, manualClock, randomPrefix, redisCache } from './helpers.js'
 
 // Real Redis on 127.0.0.1:6379, one random prefix per test; never FLUSHALL.
 const admin = new Redis(REDIS_URL)
@@ -18,23 +18,6 @@ function newPrefix(): string {
   const p = randomPrefix()
   prefixes.push(p)
   return p
-}
-
-/** Until pub/sub delivered: poll a condition (bounded), no fixed sleeps. */
-async function eventually(check: () => Promise<boolean> | boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
-
-/** Wait until every message `from` published so far reached `to` (pub/sub keeps order per channel). */
-async function drained(from: Cache, to: Cache): Promise<void> {
-  const marker = '__drain:' + Math.random()
-  await to.named('__drain').set(marker, 1)
-  await from.named('__drain').delete(marker)
-  await eventually(() => to.named('__drain').getStats().entries === 0)
 }
 
 afterEach(async () => {

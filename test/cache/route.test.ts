@@ -153,8 +153,8 @@ describe('@cached route: the key', () => {
   it('a different handlerHash (a deploy that changed the handler) never serves old entries', async () => {
     const clock = manualClock()
     const cache = createCache({ now: clock.now })
-    const v1 = cached(() => 'old', { ttl: 60, routeId: 'GET /x', handlerHash: 'aaa' })
-    const v2 = cached(() => 'new', { ttl: 60, routeId: 'GET /x', handlerHash: 'bbb' })
+    const v1 = cached((_: KilnContext) => 'old', { ttl: 60, routeId: 'GET /x', handlerHash: 'aaa' })
+    const v2 = cached((_: KilnContext) => 'new', { ttl: 60, routeId: 'GET /x', handlerHash: 'bbb' })
     await v1(fakeContext({ app: { cache } }))
     expect(bodyText(await v2(fakeContext({ app: { cache } })))).toBe('new')
   })
@@ -216,7 +216,8 @@ describe('@cached route: never leaks', () => {
   })
 
   it('stores neither Cache-Control private/no-store, Vary: *, nor statuses not listed', async () => {
-    for (const headers of [{ 'cache-control': 'private, max-age=10' }, { 'cache-control': 'no-store' }, { vary: 'Accept, *' }]) {
+    const unsafe: Record<string, string>[] = [{ 'cache-control': 'private, max-age=10' }, { 'cache-control': 'no-store' }, { vary: 'Accept, *' }]
+    for (const headers of unsafe) {
       const t = setup({}, () => new KilnResponse(200, headers, 'x'))
       await t.call()
       await t.call()
@@ -260,7 +261,7 @@ describe('@cached route: invalidation', () => {
 
   it('can use a named cache of the app, and carries its options for the app', async () => {
     const cache: Cache = createCache()
-    const route = cached(() => 'x', { cache: 'pages', routeId: 'GET /p' })
+    const route = cached((_: KilnContext) => 'x', { cache: 'pages', routeId: 'GET /p' })
     await route(fakeContext({ app: { cache } }))
     expect(cache.named('pages').getStats().entries).toBe(1)
     expect((route as unknown as Record<symbol, unknown>)[Symbol.for('kiln.cached')]).toMatchObject({ cache: 'pages' })
