@@ -21,15 +21,16 @@ import type { KilnMetrics, MetricsOptions, StatsSnapshot } from './types.js'
 
 export function createMetrics(options: MetricsOptions = {}): KilnMetrics {
   const resolved = resolveMetricsOptions(options)
-  const { slots, slotSeconds, now } = resolved
+  const { slots, slotSeconds } = resolved
   const recorder = createRecorder({
     sampleRate: resolved.sampleRate,
     slots,
     slotSeconds,
     buckets: resolved.buckets ?? DEFAULT_BUCKETS,
     maxRoutes: resolved.maxRoutes,
-    now,
+    now: resolved.now,
   })
+  const now = recorder.now
   const registry = createSourceRegistry()
   const monitor = createProcessMonitor()
   const token = createTokenCheck(resolved.token)
@@ -97,6 +98,7 @@ export function createMetrics(options: MetricsOptions = {}): KilnMetrics {
     async close() {
       closed = true
       monitor.stop()
+      recorder.stop()
       const server = adminServer
       adminServer = undefined
       await server?.then((s) => s.close(), () => undefined)

@@ -4,6 +4,7 @@
  */
 import { countInSlot, createRouteRecord, recordLatency, type RouteRecord } from './route-record.js'
 import { createScratch, mergeWindow, summarize } from './read-window.js'
+import { createSlotClock } from './slot-clock.js'
 import type { RouteSnapshot } from './types.js'
 
 export const UNKNOWN_ROUTE = '__unknown__'
@@ -17,7 +18,8 @@ export interface RecorderOptions {
   slotSeconds: number
   buckets: number[]
   maxRoutes: number
-  now: () => number
+  /** Injected clock (tests): read per request. Undefined: Date.now and a timer per slot. */
+  now: (() => number) | undefined
 }
 
 export interface Recorder {
@@ -29,11 +31,16 @@ export interface Recorder {
   epochAt(ms: number): number
   /** Seconds the window covers at time `ms`: the live slots, cut at the recorder's creation. */
   spanAt(ms: number): number
+  /** The clock of the snapshots: the injected one or Date.now. */
+  now(): number
+  stop(): void
 }
 
 export function createRecorder(options: RecorderOptions): Recorder {
-  const { slots, buckets, maxRoutes, now } = options
+  const { slots, buckets, maxRoutes } = options
+  const now = options.now ?? Date.now
   const slotMs = options.slotSeconds * 1000
+  const clock = createSlotClock(slotMs, options.now)
   const rate = options.sampleRate
   const sampleAll = rate >= 1
   const routes = new Map<string, RouteRecord>()
@@ -61,7 +68,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
     let b = 0
     while (b < bucketCount && durationSeconds > buckets[b]) b++
     r.buckets[b]++
-    const epoch = Math.floor(now() / slotMs)
+    const epoch = clock.epoch
     countInSlot(r, epoch, slots)
     if (!sampleAll) {
       accumulator += rate
@@ -79,7 +86,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
     return Math.max(1, (ms - windowStart) / 1000)
   }
 
-  return { options, routes, record, epochAt: (ms) => Math.floor(ms / slotMs), spanAt }
+  return { options, routes, record, epochAt: (ms) => Math.floor(ms / slotMs), spanAt, now, stop: clock.stop }
 }
 
 function _classes(classes: number[]): Record<string, number> {

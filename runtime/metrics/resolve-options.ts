@@ -15,7 +15,8 @@ export interface ResolvedMetricsOptions {
   adminHost: string
   readyTimeoutMs: number
   budgets: Budgets
-  now: () => number
+  /** Undefined: Date.now, with the slot number kept by a timer (see slot-clock.ts). */
+  now: (() => number) | undefined
 }
 
 const KEYS = ['token', 'sampleRate', 'window', 'buckets', 'maxRoutes', 'adminPort', 'adminHost', 'readyTimeoutMs', 'budgets', 'now']
@@ -66,6 +67,6 @@ export function resolveMetricsOptions(options: MetricsOptions): ResolvedMetricsO
     adminHost: options.adminHost ?? '127.0.0.1',
     readyTimeoutMs: _number(options.readyTimeoutMs, 'readyTimeoutMs', 1000, 1, 60_000, true, 'readyTimeoutMs: 1000'),
     budgets,
-    now: options.now ?? Date.now,
+    now: options.now,
   }
 }
