@@ -47,11 +47,10 @@ export function compileRouter(routes: RouteInput[], options: RouterOptions = {})
   return { code, diagnostics, table: records, trie, hash }
 }
 
-/** `[kiln] file:line:col: message` then `hint: ...` (and one `note:` line per related place). */
+/** `[kiln] file:line:col: message` then `hint: ...`. Related places are named in the message itself. */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.loc ? `${d.loc.file}:${d.loc.line}:${d.loc.column}: ` : ''
   const lines = [`[kiln] ${where}${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`]
-  for (const r of d.related ?? []) if (r.loc) lines.push(`  note: ${r.loc.file}:${r.loc.line}:${r.loc.column}: ${r.message}`)
   if (d.hint) lines.push(`hint: ${d.hint}`)
   return lines.join('\n')
 }

@@ -1,8 +1,9 @@
 /**
  * Check a param constraint (the text between the parentheses of `:id(\\d+)`) before any request
  * can reach it: it must compile, capture nothing itself, and not be prone to catastrophic
- * backtracking. The backtracking test is the star-height rule find-my-way applies (safe-regex2):
- * a repetition inside a repetition, or more than 25 repetitions, is refused.
+ * backtracking: a group holding a repetition (`*`, `+`, `{n,}`, `{n,m}` with m > 1) that is itself
+ * repeated is refused (the star-height rule of safe-regex2, which find-my-way applies, except that
+ * an optional `?` around a repetition is allowed), and so are more than 25 repetitions.
  */
 export interface ConstraintProblem {
   code: 'bad-constraint' | 'unsafe-constraint'
@@ -58,14 +59,17 @@ export function checkConstraint(source: string): ConstraintProblem | null {
     if (quantifier) {
       // `*?`, `+?`, `??` make the previous quantifier lazy; they add no repetition.
       if (c === '?' && i > 0 && /[*+?}]/.test(source[i - 1]) && source[i - 2] !== '\\') continue
-      repetitions++
-      if (lastAtomWasGroupWithRepetition) {
+      const braces = c === '{' ? /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i))! : null
+      // A quantifier that can repeat more than once; '?' and '{0,1}' cannot make backtracking explode.
+      const repeats = c === '*' || c === '+' || (braces !== null && (braces[2] === undefined ? Number(braces[1]) > 1 : braces[3] === '' || Number(braces[3]) > 1))
+      if (repeats) repetitions++
+      if (repeats && lastAtomWasGroupWithRepetition) {
         return { code: 'unsafe-constraint', message: 'nests a repetition inside a repetition (catastrophic backtracking)', hint: "remove the inner or the outer quantifier, e.g. '(?:ab)+' instead of '(?:a+b)+'" }
       }
       if (repetitions > MAX_REPETITIONS) {
         return { code: 'unsafe-constraint', message: `has more than ${MAX_REPETITIONS} repetitions`, hint: 'simplify the regular expression' }
       }
-      if (groups.length > 0) groups[groups.length - 1] = true
+      if (repeats && groups.length > 0) groups[groups.length - 1] = true
       if (c === '{') i = source.indexOf('}', i)
       lastAtomWasGroupWithRepetition = false
       continue

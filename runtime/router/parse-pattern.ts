@@ -139,7 +139,7 @@ export function parsePattern(path: string): ParsedPattern {
         part.optional = true
         pattern += '?'
         i++
-      } else if (i < path.length && path[i] !== '/' && path[i] !== '-' && path[i] !== '.' && part.pattern === undefined) {
+      } else if (i < path.length && !'/-.:{'.includes(path[i]) && part.pattern === undefined) {
         fail('bad-pattern', i, `param name ':${name}${path[i]}' in route path '${path}' may only contain letters, digits, '_' and '$'`,
           "end a param with '/', '-' or '.', or rename it")
         return { pattern: path, segments, params, problems }
