@@ -22,6 +22,8 @@ async function loadKilnPlugin() {
 export async function buildPlayground(options = {}) {
   const outdir = resolve(options.outdir ?? join(playgroundDir, 'dist'))
   const report = resolve(options.report ?? join(repoRoot, '.kiln', 'route-stats'))
+  // The typed-routes declaration goes next to the report.
+  const dts = join(dirname(report), 'routes.d.ts')
   const fallback = options.fallback ?? false
   const log = options.log ?? (() => {})
   const started = Date.now()
@@ -46,7 +48,7 @@ export async function buildPlayground(options = {}) {
   let pluginError
   try {
     const kiln = await loadKilnPlugin()
-    const result = await esbuild.build({ ...base, plugins: [kiln({ report })] })
+    const result = await esbuild.build({ ...base, plugins: [kiln({ root: repoRoot, report, dts })] })
     return finish(result, true)
   } catch (error) {
     if (!fallback) throw error

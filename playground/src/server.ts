@@ -107,11 +107,8 @@ export interface Started {
 /** Create the schema and seed data (idempotent), then listen. */
 export async function start(options: { port?: number; host?: string } = {}): Promise<Started> {
   const { seeded } = await setupDatabase(app.db as TransactionRunner)
-  const host = options.host ?? '127.0.0.1'
-  const server = await app.listen({ port: options.port ?? 3000, host })
-  const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : (options.port ?? 3000)
-  return { url: `http://${host}:${port}`, port, seeded, close: () => app.close() }
+  const info = await app.listen({ port: options.port ?? 3000, host: options.host ?? '127.0.0.1' })
+  return { url: info.url, port: info.port, seeded, close: () => app.close() }
 }
 
 export default app
