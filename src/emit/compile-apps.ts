@@ -31,7 +31,7 @@ export function compileApps(analysis: AnalysisResult, options: RouterOptions = {
     const key = appKey(app)
     const fallbacks = routes.filter((r) => r.fallback !== undefined)
     if (fallbacks.length > 0) {
-      diagnostics.push(notCompiled(app, fallbacks))
+      diagnostics.push(notCompiled(app, routes, fallbacks))
       apps.push({ app, key, hash: '', wired: false, routes })
       continue
     }
@@ -56,14 +56,14 @@ export function toRouteInput(route: AnalyzedRoute): RouteInput {
   return { method: route.method.toUpperCase(), path: route.path, loc: route.loc }
 }
 
-function notCompiled(app: AnalyzedApp, fallbacks: AnalyzedRoute[]): Diagnostic {
-  const first = fallbacks[0]!
+function notCompiled(app: AnalyzedApp, routes: AnalyzedRoute[], fallbacks: AnalyzedRoute[]): Diagnostic {
+  const n = fallbacks.length
   return {
     severity: 'warning',
     code: 'app-not-compiled',
-    message: `app '${app.name}' keeps the runtime router: ${fallbacks.length} of its routes cannot be resolved at build time (first: ${first.fallback!.reason})`,
+    message: `app '${app.name}' keeps the runtime router: ${n} of its ${routes.length} routes ${n === 1 ? 'has a path' : 'have paths'} kiln cannot resolve at build time`,
     loc: app.loc,
-    related: fallbacks.map((r) => ({ message: r.fallback!.reason, loc: r.loc })),
-    hint: 'write those paths as string literals or constants kiln can resolve; the app still works, on the interpreter',
+    related: [{ message: 'first such route', loc: fallbacks[0]!.loc }],
+    hint: 'write those paths as string literals or constants kiln can resolve; until then the app routes with the interpreter',
   }
 }
