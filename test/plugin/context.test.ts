@@ -1,0 +1,97 @@
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { createKilnPluginContext } from '../../plugin/context.js'
+import { FIXTURE, ROOT } from './bundlers/harness.js'
+
+const dir = join(ROOT, 'test/.tmp/plugin-context')
+const file = (name: string) => join(dir, name)
+const read = (name: string) => readFileSync(file(name), 'utf8')
+
+function newContext(logs: string[] = []) {
+  return createKilnPluginContext({ root: dir, summary: true, logger: { info: (m) => logs.push(m), warn: (m) => logs.push(m) } })
+}
+
+/** One build as a bundler runs it: start, transform every module, finish. */
+function runBuild(ctx: ReturnType<typeof newContext>): Map<string, string | null> {
+  ctx.startBuild()
+  const out = new Map<string, string | null>()
+  for (const name of ['main.ts', 'server.ts', 'admin.ts', 'constants.ts', 'handlers/report.ts']) {
+    out.set(name, ctx.transform(read(name), file(name))?.code ?? null)
+  }
+  ctx.finishBuild()
+  return out
+}
+
+beforeEach(() => {
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  cpSync(FIXTURE, dir, { recursive: true })
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('plugin context', () => {
+  it('finds the app from the modules it transforms and edits only the modules that need it', () => {
+    const ctx = newContext()
+    const out = runBuild(ctx)
+    expect(out.get('main.ts')).toBeNull()
+    expect(out.get('server.ts')).toContain('useCompiledRouter(__kiln_router_0, __kiln_router_0.tableHash)')
+    expect(out.get('server.ts')).toContain('__kiln_cached((ctx) => ({ id: ctx.params.id, calls: ++userCalls }), { ttl: 60, routeId: "GET /users/:id"')
+    // The sub-app is mounted: it is routed by the root app's router, not wired on its own.
+    expect(out.get('admin.ts')).toBeNull()
+    expect(out.get('constants.ts')).toBeNull()
+    const [key] = [...ctx.appFiles().keys()]
+    expect(ctx.loadRouter(`\0kiln:router/${key}`)).toContain('export function match')
+  })
+
+  it('re-analyzes on a rebuild only when an analyzed file’s content changed', () => {
+    const ctx = newContext()
+    runBuild(ctx)
+    expect(ctx.stats.analyses).toBe(1)
+    runBuild(ctx)
+    expect(ctx.stats.analyses).toBe(1)
+    // A file nobody analyzed for routes (main.ts) is not a reason either.
+    writeFileSync(file('main.ts'), read('main.ts') + '\n// edited\n')
+    runBuild(ctx)
+    expect(ctx.stats.analyses).toBe(1)
+    writeFileSync(file('admin.ts'), read('admin.ts').replace("'/stats'", "'/statistics'"))
+    runBuild(ctx)
+    expect(ctx.stats.analyses).toBe(2)
+  })
+
+  it('never transforms its own output files', () => {
+    const ctx = newContext()
+    runBuild(ctx)
+    const dts = join(dir, '.kiln/routes.d.ts')
+    expect(ctx.isOwnOutput(dts)).toBe(true)
+    expect(ctx.isOwnOutput(join(dir, '.kiln/route-stats.html'))).toBe(true)
+    expect(ctx.isOwnOutput(file('server.ts'))).toBe(false)
+    expect(ctx.transform(readFileSync(dts, 'utf8'), dts)).toBeNull()
+  })
+
+  it('prints the summary, then only when routes changed, with what changed since the previous build', () => {
+    const logs: string[] = []
+    const ctx = newContext(logs)
+    runBuild(ctx)
+    expect(logs).toHaveLength(1)
+    expect(logs[0]).toMatch(/^kiln: 9 routes in 1 app/)
+    runBuild(ctx)
+    expect(logs).toHaveLength(1)
+    writeFileSync(file('admin.ts'), read('admin.ts') + "\nadmin.get('/users', () => [])\n")
+    runBuild(ctx)
+    expect(logs).toHaveLength(2)
+    expect(logs[1]).toMatch(/^kiln: 10 routes in 1 app/)
+    expect(logs[1]).toContain('+ GET /admin/users')
+  })
+
+  it('diffs the first build of a new process against the report the last one wrote', () => {
+    runBuild(newContext())
+    writeFileSync(file('server.ts'), read('server.ts').replace("app.get('/boom'", "app.get('/extra', () => 1)\n\napp.get('/boom'"))
+    const logs: string[] = []
+    runBuild(newContext(logs))
+    expect(logs[0]).toContain('+ GET /extra')
+    const json = JSON.parse(readFileSync(join(dir, '.kiln/route-stats.json'), 'utf8'))
+    expect(json.totalRoutes).toBe(10)
+    expect(readFileSync(join(dir, '.kiln/route-stats.txt'), 'utf8')).toContain('GET     /extra')
+  })
+})
