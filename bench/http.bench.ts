@@ -11,7 +11,7 @@
  * Every server's answers are checked before it is timed. Not a test: never run by `npm test`.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -160,20 +160,42 @@ function hasWrk(): boolean {
   }
 }
 
-function load(port: number, path: string, seconds: number, useWrk: boolean): number {
+interface LoadResult {
+  rps: number
+  /** Server CPU time (user + system) per request, in microseconds. */
+  cpuMicros: number
+}
+
+/** utime + stime of a process in clock ticks (1/100 s on Linux), from /proc. */
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return Number(fields[11]) + Number(fields[12])
+}
+
+function load(pid: number, port: number, path: string, seconds: number, useWrk: boolean): LoadResult {
   const url = `http://127.0.0.1:${port}${path}`
+  const before = cpuTicks(pid)
+  let rps: number
+  let requests: number
   if (useWrk) {
     const out = execFileSync('taskset', ['-c', '0', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, url], { encoding: 'utf8' })
     const m = /Requests\/sec:\s+([\d.]+)/.exec(out)
-    if (!m) throw new Error(`cannot read wrk output:\n${out}`)
+    const n = /(\d+) requests in/.exec(out)
+    if (!m || !n) throw new Error(`cannot read wrk output:\n${out}`)
     if (/Non-2xx/.test(out)) throw new Error(`non-2xx answers under load:\n${out}`)
-    return Number(m[1])
+    rps = Number(m[1])
+    requests = Number(n[1])
+  } else {
+    const bin = join(import.meta.dirname, '..', 'node_modules', '.bin', 'autocannon')
+    const out = execFileSync('taskset', ['-c', '0', bin, '-c', String(CONNECTIONS), '-d', String(seconds), '-j', url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    const json = JSON.parse(out) as { requests: { average: number; total: number }; non2xx: number }
+    if (json.non2xx > 0) throw new Error(`non-2xx answers under load from ${url}`)
+    rps = json.requests.average
+    requests = json.requests.total
   }
-  const bin = join(import.meta.dirname, '..', 'node_modules', '.bin', 'autocannon')
-  const out = execFileSync('taskset', ['-c', '0', bin, '-c', String(CONNECTIONS), '-d', String(seconds), '-j', url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-  const json = JSON.parse(out) as { requests: { average: number }; non2xx: number }
-  if (json.non2xx > 0) throw new Error(`non-2xx answers under load from ${url}`)
-  return json.requests.average
+  const ticks = cpuTicks(pid) - before
+  return { rps, cpuMicros: (ticks * 10_000) / Math.max(1, requests) }
 }
 
 async function main(): Promise<void> {
@@ -185,33 +207,39 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = []
   try {
     const ports = {} as Record<ServerKind, number>
+    const pids = {} as Record<ServerKind, number>
     for (const kind of SERVERS) {
       const { child, port } = await startChild(kind)
       children.push(child)
       await checkAnswers(kind, port)
       ports[kind] = port
+      pids[kind] = child.pid!
     }
-    const samples: Record<string, number[]> = {}
+    const samples: Record<string, LoadResult[]> = {}
     for (let round = 0; round < ROUNDS; round++) {
       for (const route of ROUTES) {
         for (const kind of SERVERS) {
-          if (round === 0 && WARMUP > 0) load(ports[kind], route.path, WARMUP, useWrk)
-          ;(samples[`${kind} ${route.name}`] ??= []).push(load(ports[kind], route.path, SECONDS, useWrk))
+          if (round === 0 && WARMUP > 0) load(pids[kind], ports[kind], route.path, WARMUP, useWrk)
+          ;(samples[`${kind} ${route.name}`] ??= []).push(load(pids[kind], ports[kind], route.path, SECONDS, useWrk))
         }
       }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-    const rows = ROUTES.map((route) => {
-      const base = median(samples[`node ${route.name}`])
-      const row: Record<string, string> = { route: route.name }
-      for (const kind of SERVERS) {
-        const rps = median(samples[`${kind} ${route.name}`])
-        row[kind] = `${Math.round(rps).toLocaleString('en-US')} (${(rps / base).toFixed(2)})`
-      }
-      return row
-    })
+    const table = (pick: (r: LoadResult) => number, format: (v: number, ratio: number) => string, invert: boolean) =>
+      ROUTES.map((route) => {
+        const base = median(samples[`node ${route.name}`].map(pick))
+        const row: Record<string, string> = { route: route.name }
+        for (const kind of SERVERS) {
+          const v = median(samples[`${kind} ${route.name}`].map(pick))
+          row[kind] = format(v, invert ? base / v : v / base)
+        }
+        return row
+      })
     console.log('req/s (ratio to bare node:http); kiln = compiled router, metrics off; kiln+metrics = same with metrics on')
-    console.table(rows)
+    console.table(table((r) => r.rps, (v, x) => `${Math.round(v).toLocaleString('en-US')} (${x.toFixed(2)})`, false))
+    // On a busy machine wall-clock req/s is noisy; server CPU per request is the steadier signal.
+    console.log('server CPU µs per request (throughput ratio it implies: bare node:http CPU / this server CPU)')
+    console.table(table((r) => r.cpuMicros, (v, x) => `${v.toFixed(1)} µs (${x.toFixed(2)})`, true))
   } finally {
     for (const child of children) child.kill()
   }
