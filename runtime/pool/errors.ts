@@ -64,6 +64,9 @@ export class PoolClosedError extends PoolError {
   }
 }
 
+/** `code` of the error a query on an already broken connection gets. */
+export const BROKEN_CONNECTION_CODE = 'KILN_POOL_CONNECTION_BROKEN'
+
 /** SQLSTATEs after which a connection must not be reused: class 08 and admin/crash/cannot-connect shutdowns. */
 const BROKEN_SQLSTATES = new Set(['57P01', '57P02', '57P03'])
 
@@ -77,7 +80,7 @@ export function isBrokenConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code
   if (typeof code === 'string') {
     if (code.length === 5 && code.startsWith('08')) return true
-    if (BROKEN_SQLSTATES.has(code)) return true
+    if (BROKEN_SQLSTATES.has(code) || code === BROKEN_CONNECTION_CODE) return true
     // Node socket errors: ECONNRESET, EPIPE, ETIMEDOUT...
     if (code.startsWith('E') && code.length > 5 && code === code.toUpperCase()) return true
   }

@@ -109,7 +109,13 @@ export function openConnection(ctx: PoolContext): void {
   ctx.total++
   ctx.opening++
   const startedAt = ctx.o.clock.now()
-  const client = new pg.Client(ctx.o.client)
+  let client: pg.Client
+  try {
+    client = new pg.Client(ctx.o.client)
+  } catch (error) {
+    // e.g. an unparsable connection string: a failed connect like any other.
+    return connectFailed(ctx, error)
+  }
   let conn: Conn | undefined
   let settled = false
   // Attached before connect and never removed: an error event without a listener kills the process.

@@ -4,9 +4,17 @@
  */
 import type { QueryConfig, QueryResult, QueryResultRow } from 'pg'
 import type { Conn, PoolContext } from './context.js'
-import { isBrokenConnectionError, mapQueryError, QueryTimeoutError } from './errors.js'
+import { BROKEN_CONNECTION_CODE, isBrokenConnectionError, mapQueryError, QueryTimeoutError } from './errors.js'
 import { recordSlowQuery } from './slow-queries.js'
 import type { QueryValues } from './types.js'
+
+function brokenError(): Error {
+  const error = new Error(
+    '[kiln] runtime/pool: this connection broke (lost, or a query on it timed out) and cannot run queries\nhint: release it (withConnection does) and take another one.',
+  )
+  ;(error as { code?: string }).code = BROKEN_CONNECTION_CODE
+  return error
+}
 
 export async function runQuery<R extends QueryResultRow>(
   ctx: PoolContext,
@@ -14,6 +22,8 @@ export async function runQuery<R extends QueryResultRow>(
   text: string | QueryConfig,
   values: QueryValues | undefined,
 ): Promise<QueryResult<R>> {
+  // pg would queue behind the query that never answered: refuse at once instead.
+  if (conn.broken) throw brokenError()
   const { clock } = ctx.o
   const start = clock.now()
   ctx.counters.queries++

@@ -3,7 +3,7 @@
  * callers, the bounded wait queue, acquire timeouts, min warm-up, ping and close.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { PoolClosedError, PoolExhaustedError, createPool, type Pool, type PoolOptions } from '../../runtime/pool/index.js'
+import { ConnectFailedError, PoolClosedError, PoolExhaustedError, createPool, type Pool, type PoolOptions } from '../../runtime/pool/index.js'
 import { PG_URL, countBackends, recordingLogger, uniqueAppName, waitFor, within } from './helpers.js'
 
 const pools: Pool[] = []
@@ -133,6 +133,21 @@ describe('checkout', () => {
     db.release()
     expect(pool.getStats()).toMatchObject({ used: 0, idle: 1 })
     expect(logger.entries.some((e) => e.level === 'warn' && /release\(\) called twice/.test(e.message))).toBe(true)
+  })
+
+  it('sets the per-connection timeouts and application_name on the server', async () => {
+    const app = uniqueAppName('settings')
+    const pool = open({ max: 1, applicationName: app, statementTimeout: 12_000, idleInTransactionTimeout: 45_000 })
+    const { rows } = await pool.query(
+      "select current_setting('statement_timeout') as st, current_setting('idle_in_transaction_session_timeout') as iit, current_setting('application_name') as app",
+    )
+    expect(rows[0]).toEqual({ st: '12s', iit: '45s', app })
+  })
+
+  it('an unusable connection string fails like a connect, without losing a slot', async () => {
+    const pool = open({ connectionString: 'postgres://u:%zz@127.0.0.1/x', max: 1 })
+    await expect(within(pool.query('select 1'), 5000, 'query with a bad URL')).rejects.toBeInstanceOf(ConnectFailedError)
+    expect(pool.getStats()).toMatchObject({ connectFailures: 1, opening: 0, used: 0, idle: 0, pending: 0 })
   })
 
   it('ping answers and times itself', async () => {

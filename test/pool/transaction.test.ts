@@ -123,7 +123,7 @@ describe('dirty connections', () => {
     const b = await pool.connect()
     expect(b.processID).not.toBe(pidA)
     const pidB = b.processID
-    const sqlError = await b.query('select 1/0').catch((e: Error) => e)
+    const sqlError = (await b.query('select 1/0').catch((e: Error) => e)) as Error
     b.release(sqlError)
     const c = await pool.connect()
     expect(c.processID).toBe(pidB)
