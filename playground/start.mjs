@@ -46,8 +46,9 @@ async function main() {
   }
   const cache = env.REDIS_URL ? `memory + Redis ${redact(env.REDIS_URL)} (REDIS_URL)` : 'memory only (set REDIS_URL for a shared second level)'
 
-  const token = randomBytes(16).toString('hex')
-  env.KILN_TOKEN = token
+  // The dashboard token: made for this run unless KILN_ADMIN_TOKEN is already set.
+  const token = env.KILN_ADMIN_TOKEN || randomBytes(16).toString('hex')
+  env.KILN_ADMIN_TOKEN = token
   if (built.report) env.KILN_REPORT_HTML = built.report.html
 
   const server = await import(pathToFileURL(built.entry).href)

@@ -2,7 +2,7 @@
  * The playground's server: users, products and orders over PostgreSQL, built by kiln.
  *
  * Configuration comes from the environment (playground/start.mjs sets it): DATABASE_URL,
- * PLAYGROUND_POOL_MAX, REDIS_URL, KILN_TOKEN, KILN_REPORT_HTML. Run it with `npm start`, or build
+ * PLAYGROUND_POOL_MAX, REDIS_URL, KILN_ADMIN_TOKEN, KILN_REPORT_HTML. Run it with `npm start`, or build
  * it and run `node playground/dist/server.js` with DATABASE_URL set.
  */
 import { readFile } from 'node:fs/promises'
@@ -28,7 +28,8 @@ const app = createApp({
     redis: env.REDIS_URL || undefined,
     prefix: env.PLAYGROUND_CACHE_PREFIX || 'kiln-playground:',
   },
-  metrics: env.KILN_TOKEN ? { token: env.KILN_TOKEN } : false,
+  // The dashboard at /__kiln and /__kiln/stats need this token; without one they answer 404.
+  metrics: { token: env.KILN_ADMIN_TOKEN || undefined },
 })
 
 app.get('/', () => ({
