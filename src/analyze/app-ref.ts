@@ -46,8 +46,17 @@ export function appRefOfResolved(w: WalkState, resolved: Resolved | undefined, d
 export function appOfCall(w: WalkState, mod: ModuleInfo, call: ts.CallExpression): AppState {
   const known = w.apps.get(call)
   if (known) return known
+  // Climb through parentheses and chained calls (`export default createApp().get(...)`) to the binding.
+  let node: ts.Node = call
   let parent = call.parent
-  while (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isSatisfiesExpression(parent)) {
+  while (
+    ts.isParenthesizedExpression(parent) ||
+    ts.isAsExpression(parent) ||
+    ts.isSatisfiesExpression(parent) ||
+    (ts.isPropertyAccessExpression(parent) && parent.expression === node) ||
+    (ts.isCallExpression(parent) && parent.expression === node)
+  ) {
+    node = parent
     parent = parent.parent
   }
   let name = 'createApp'
