@@ -32,7 +32,7 @@ export function createMetrics(options: MetricsOptions = {}): KilnMetrics {
   })
   const now = recorder.now
   const registry = createSourceRegistry()
-  const monitor = createProcessMonitor()
+  const monitor = createProcessMonitor(slots * slotSeconds * 1000)
   const token = createTokenCheck(resolved.token)
   let adminServer: Promise<AdminServer> | undefined
   let closed = false

@@ -144,7 +144,7 @@ export interface ProcessSnapshot {
   rssBytes: number
   cpuUserSeconds: number
   cpuSystemSeconds: number
-  /** Event-loop delay in milliseconds since the monitor started. */
+  /** Event-loop delay in milliseconds over the current (or, early in it, the last) window period. */
   eventLoopDelayMs: { p50: number; p99: number; max: number; mean: number }
 }
 
