@@ -22,6 +22,17 @@ export interface BudgetIO {
 
 const DEFAULT_IO: BudgetIO = { cwd: process.cwd(), out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }
 const USAGE = 'usage: kiln budget [app-module] [--iterations N] [--budgets file.json] [--json]'
+const HELP = `${USAGE}
+
+Times every budgeted route of an app in process (benchmarkRoute) and exits 1 when one is over.
+  app-module          module whose default export is the app (default: src/server.ts)
+  -n, --iterations N  timed requests per route (default: 1000)
+  --budgets FILE      JSON budgets, e.g. { "GET /api/products": { "p95": 200 } }
+                      (default: the module's \`budgets\` export, else the app's metrics.budgets)
+  --json              print the rows as JSON
+Limits are milliseconds: p50, p95, p99, avg, max; a route with params needs "path".
+Exit codes: 0 all met, 1 a budget over or failed, 2 could not run.
+`
 
 interface BudgetArgs {
   module: string
@@ -96,6 +107,10 @@ type InjectableApp = Parameters<typeof benchmarkRoute>[0]
 export async function runBudget(args: string[], io: BudgetIO = DEFAULT_IO): Promise<number> {
   let app: { close?: () => Promise<void> } | undefined
   try {
+    if (args.includes('--help') || args.includes('-h')) {
+      io.out(HELP)
+      return 0
+    }
     const parsed = _parseArgs(args)
     const file = resolve(io.cwd, parsed.module)
     if (!existsSync(file)) _setup(`app module ${file} does not exist`, `${USAGE} (default: src/server.ts)`)

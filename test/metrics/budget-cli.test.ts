@@ -64,3 +64,28 @@ describe('kiln budget', () => {
     }
   })
 })
+
+describe('kiln budget --help', () => {
+  it('prints the usage and exits 0', async () => {
+    const { io: sink, out } = io()
+    expect(await runBudget(['--help'], sink)).toBe(0)
+    expect(out.join('')).toMatch(/^usage: kiln budget \[app-module\][^]*Exit codes: 0 all met, 1 a budget over or failed, 2 could not run\.\n$/)
+  })
+})
+
+describe('kiln budget as a process', () => {
+  it('sets the exit code of the `kiln` command (1 over budget)', async () => {
+    const { spawnSync } = await import('node:child_process')
+    const dir = mkdtempSync(join(tmpdir(), 'kiln-budget-'))
+    const file = join(dir, 'budgets.json')
+    writeFileSync(file, JSON.stringify({ 'GET /sleepy': { p95: 1 } }))
+    const root = fileURLToPath(new URL('../../', import.meta.url))
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'budget', 'test/metrics/fixtures/budget-app.ts', '-n', '5', '--budgets', file], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    })
+    expect(run.stdout).toMatch(/GET \/sleepy\s+\/sleepy\s+p95\s+1\.00 ms\s+[\d.]+ ms\s+OVER by/)
+    expect(run.status).toBe(1)
+  })
+})
