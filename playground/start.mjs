@@ -55,7 +55,7 @@ async function main() {
   started = await server.start({ port, host })
 
   log(`database   ${database}`)
-  log(`cache      ${cache}`)
+  log(`cache      ${cache}${env.REDIS_URL && !started.redis ? ' — Redis not connected yet: level 1 until it is' : ''}`)
   log(`data       ${started.seeded ? 'schema created and seeded: 50 users, 120 products, 400 orders' : 'schema and data already present'}`)
   log('')
   log(`kiln playground listening on ${started.url}`)

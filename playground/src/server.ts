@@ -102,14 +102,18 @@ export interface Started {
   url: string
   port: number
   seeded: boolean
+  /** Redis connected (false without REDIS_URL, or when it did not answer within 2 s). */
+  redis: boolean
   close(): Promise<void>
 }
 
 /** Create the schema and seed data (idempotent), then listen. */
 export async function start(options: { port?: number; host?: string } = {}): Promise<Started> {
   const { seeded } = await setupDatabase(app.db as TransactionRunner)
+  // Connect to Redis before the first request, so the first responses already reach level 2.
+  const redis = env.REDIS_URL ? await app.cache.ready(2000) : false
   const info = await app.listen({ port: options.port ?? 3000, host: options.host ?? '127.0.0.1' })
-  return { url: info.url, port: info.port, seeded, close: () => app.close() }
+  return { url: info.url, port: info.port, seeded, redis, close: () => app.close() }
 }
 
 export default app
