@@ -6,6 +6,7 @@
 import { ts } from 'ts-morph'
 import { resolveExpr, unwrap, type Resolved } from './resolve-name.js'
 import { locOf, type ModuleInfo } from './source-files.js'
+import { functionOf } from './walk-module.js'
 import type { AppRef, AppState, WalkState } from './walk-state.js'
 
 /** App methods that return the app, so `app.get(...).post(...)` keeps registering on it. */
@@ -24,12 +25,28 @@ export function appRefOf(w: WalkState, mod: ModuleInfo, expr: ts.Expression, dep
     if (ts.isPropertyAccessExpression(callee) && CHAINABLE.has(callee.name.text)) {
       return appRefOf(w, mod, callee.expression, depth + 1)
     }
+    // A factory: `const app = makeApp()` where makeApp returns an app it created.
+    if (resolved?.kind === 'decl') return appReturnedBy(w, resolved.mod, resolved.node, depth + 1)
     return undefined
   }
   if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) {
     return appRefOfResolved(w, resolveExpr(w.ctx, mod, e), depth)
   }
   return undefined
+}
+
+function appReturnedBy(w: WalkState, mod: ModuleInfo, decl: ts.Node, depth: number): AppRef | undefined {
+  const fn = functionOf(decl)
+  if (!fn?.body) return undefined
+  if (!ts.isBlock(fn.body)) return appRefOf(w, mod, fn.body, depth)
+  let found: AppRef | undefined
+  const visit = (node: ts.Node): void => {
+    if (found || ts.isFunctionLike(node) || ts.isClassLike(node)) return
+    if (ts.isReturnStatement(node) && node.expression) found = appRefOf(w, mod, node.expression, depth)
+    else ts.forEachChild(node, visit)
+  }
+  ts.forEachChild(fn.body, visit)
+  return found
 }
 
 export function appRefOfResolved(w: WalkState, resolved: Resolved | undefined, depth = 0): AppRef | undefined {

@@ -30,6 +30,14 @@ describe('apps and bindings', () => {
     expect(result.apps).toEqual([])
   })
 
+  it('follows a factory that returns the app it created', () => {
+    const result = analyzeFiles({
+      'src/server.ts': `import { makeApp } from './factory.js'\nconst app = makeApp()\napp.get('/outside', () => 1)\nexport default app\n`,
+      'src/factory.ts': `import { createApp } from 'kiln/runtime'\nexport function makeApp() {\n  const app = createApp()\n  app.get('/inside', () => 1)\n  return app\n}\n`,
+    })
+    expect(routeLines(result)).toEqual(['GET /inside src/factory.ts:4:3', 'GET /outside src/server.ts:3:1'])
+  })
+
   it('keeps registration order across modules in ESM evaluation order', () => {
     const result = analyzeFiles({
       'src/server.ts': `import app from './app.js'\nimport './routes/b.js'\nimport './routes/a.js'\napp.get('/last', () => 1)\n`,
