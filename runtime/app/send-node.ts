@@ -20,6 +20,8 @@ export function sendNode(app: App, ctx: Context, res: NodeResponse, value: unkno
       return sendString(app, ctx, res, JSON.stringify(value), JSON_TYPE)
     }
   }
+  // The handler answered through ctx.res itself (an escape hatch for raw node:http use): leave it be.
+  if (value === undefined && res.headersSent) return app._finish(ctx, res.statusCode)
   sendResponse(app, ctx, res, toResponse(ctx, value))
 }
 

@@ -32,6 +32,10 @@ function buildApp(logs: string[]): App {
   app.post('/echo', async (ctx) => ({ got: await ctx.readJson() }))
   app.post('/text', async (ctx) => ctx.readText())
   app.get('/files/*', (ctx) => ctx.params['*'])
+  app.get('/raw', (ctx) => {
+    ctx.res!.writeHead(200, { 'content-type': 'text/plain' })
+    ctx.res!.end('raw node')
+  })
   return app
 }
 
@@ -153,6 +157,20 @@ describe.each(ROUTERS)('HTTP rules (%s router)', (kind) => {
     const r = await request(port, { method: 'DELETE', path: '/users/1' })
     expect(r.status).toBe(204)
     expect(r.body.length).toBe(0)
+  })
+
+  it('absolute-form targets route by their path; OPTIONS * lists the methods', async () => {
+    const abs = await request(port, { path: `http://127.0.0.1:${port}/users/5?x=1` })
+    expect(JSON.parse(abs.text)).toEqual({ id: '5' })
+    const star = await request(port, { method: 'OPTIONS', path: '*' })
+    expect([star.status, star.headers.allow]).toEqual([204, 'DELETE, GET, HEAD, OPTIONS, POST'])
+    expect((await request(port, { method: 'GET', path: '*' })).status).toBe(400)
+  })
+
+  it('a handler may answer through ctx.res itself', async () => {
+    const r = await request(port, { path: '/raw' })
+    expect([r.status, r.text]).toEqual([200, 'raw node'])
+    expect((await request(port, { path: '/' })).status).toBe(200)
   })
 
   it('status set with ctx.status and wildcard params', async () => {

@@ -75,6 +75,9 @@ describe('HTTP/2', () => {
     expect(big.headers['content-encoding']).toBe('br')
     expect(zlib.brotliDecompressSync(big.body).toString()).toBe('h2 '.repeat(2000))
     expect((await h2get('/stream')).body.toString()).toBe('ab')
+    const get = await h2get('/users/3')
+    const head = await h2get('/users/3', { ':method': 'HEAD' })
+    expect([head.status, head.body.length, head.headers['content-length']]).toEqual([200, 0, get.headers['content-length']])
   })
 
   it('falls back to HTTP/1.1 for clients without h2 (ALPN)', async () => {

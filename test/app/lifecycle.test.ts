@@ -117,3 +117,25 @@ describe('metrics wiring', () => {
     expect(app.metrics).toBeUndefined()
   })
 })
+
+describe('features on first use', () => {
+  it('app.db is the pool (real PostgreSQL), created on first use and closed with the app', async () => {
+    const app = createApp({ metrics: false, logger: quiet, pool: { connectionString: 'postgres://postgres@127.0.0.1:5432/test', min: 0, max: 2 } })
+    app.get('/now', async (ctx) => {
+      const result = (await ctx.db!.query('select 41 + 1 as answer')) as { rows: { answer: number }[] }
+      return result.rows[0]
+    })
+    expect((await app.inject('/now')).json()).toEqual({ answer: 42 })
+    const pool = app.db!
+    await app.close()
+    expect(pool.closed).toBe(true)
+  })
+
+  it('app.db is undefined without a pool option; app.cache is created on first use', async () => {
+    const app = createApp({ metrics: false })
+    expect(app.db).toBeUndefined()
+    await app.cache.set('k', 'v')
+    expect(await app.cache.get('k')).toBe('v')
+    await app.close()
+  })
+})
