@@ -12,8 +12,9 @@
  *   npm run bench:pool
  *   BENCH_SECONDS=3 BENCH_ROUNDS=7 npm run bench:pool
  *
- * kiln runs with its defaults (leak detection on: one stack capture per checkout) and once more
- * with leak detection off, to show what that costs. Not a test: never run by `npm test`.
+ * kiln runs with its defaults (leak detection on, acquiring stacks captured only after a first
+ * leak), with `leakStackCapture: 'always'` (a stack capture per checkout, HikariCP's way) and with
+ * leak detection off, to show what each costs. Not a test: never run by `npm test`.
  */
 import assert from 'node:assert/strict'
 import pg from 'pg'
@@ -82,10 +83,12 @@ async function warm(op: Op): Promise<void> {
 async function main(): Promise<void> {
   const raw = new pg.Pool({ connectionString: URL, max: MAX, application_name: 'kiln-bench-raw' })
   const kiln = createPool({ connectionString: URL, max: MAX, applicationName: 'kiln-bench-kiln' })
+  const kilnStacks = createPool({ connectionString: URL, max: MAX, applicationName: 'kiln-bench-stacks', leakStackCapture: 'always' })
   const kilnNoLeak = createPool({ connectionString: URL, max: MAX, applicationName: 'kiln-bench-noleak', leakDetectionThreshold: false })
   const impls: Array<[string, Op]> = [
     ['pg.Pool', rawOp(raw)],
     ['kiln', kilnOp(kiln)],
+    ["kiln (leakStackCapture 'always')", kilnOp(kilnStacks)],
     ['kiln (no leak detection)', kilnOp(kilnNoLeak)],
   ]
   try {
@@ -117,7 +120,7 @@ async function main(): Promise<void> {
     console.log(`|${widths.map((w, i) => (i >= 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`)
     for (const row of rows) console.log(line(row))
   } finally {
-    await Promise.all([raw.end(), kiln.close(), kilnNoLeak.close()])
+    await Promise.all([raw.end(), kiln.close(), kilnStacks.close(), kilnNoLeak.close()])
   }
 }
 

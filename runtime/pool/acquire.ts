@@ -81,6 +81,7 @@ async function acquireValidated(ctx: PoolContext, first: Conn, startedAt: number
     conn.state = 'used'
     ctx.used.add(conn)
     conn.acquiredAt = ctx.o.clock.now()
+    conn.leased = false
     if (await validate(ctx, conn, deadline)) {
       leaseConnection(ctx, conn, startedAt, site)
       return conn

@@ -19,6 +19,8 @@ export interface Conn {
   /** When it was last released (or opened): how long it has been idle. */
   lastUsedAt: number
   acquiredAt: number
+  /** Held by a caller (not merely by the pool while it validates): what leak detection watches. */
+  leased: boolean
   /** Set by an error event, a broken-connection error or a client-side timeout: never reused. */
   broken: boolean
   /** Holds the acquiring stack while leak detection is on. */
@@ -61,6 +63,8 @@ export interface PoolContext {
   total: number
   opening: number
   closing: boolean
+  /** Capture the acquiring stack at checkout: from the start ('always') or once a leak was seen. */
+  captureStacks: boolean
   nextId: number
   /** Consecutive failed connects; drives the backoff and the error a timed-out caller gets. */
   failStreak: number
@@ -88,6 +92,7 @@ export function createContext(o: ResolvedPoolOptions): PoolContext {
     total: 0,
     opening: 0,
     closing: false,
+    captureStacks: o.leakDetectionThreshold > 0 && o.leakStackCapture === 'always',
     nextId: 1,
     failStreak: 0,
     backoffUntil: 0,

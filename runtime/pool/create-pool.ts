@@ -78,10 +78,9 @@ async function closePool(ctx: PoolContext): Promise<void> {
 export function createPool(options: PoolOptions = {}): Pool {
   const ctx = createContext(resolvePoolOptions(options))
   const { clock } = ctx.o
-  const leakDetection = ctx.o.leakDetectionThreshold > 0
-  /** The caller's stack, cut at `entry`; only paid for while leak detection is on. */
+  /** The caller's stack, cut at `entry`; only paid for while stacks are captured (see leakStackCapture). */
   const siteOf = (entry: Function): Conn['site'] => {
-    if (!leakDetection) return undefined
+    if (!ctx.captureStacks) return undefined
     const site: { stack?: string } = {}
     Error.captureStackTrace(site, entry)
     return site

@@ -10,14 +10,20 @@ import { destroyConnection } from './release.js'
 function reportLeaks(ctx: PoolContext, now: number): void {
   const threshold = ctx.o.leakDetectionThreshold
   for (const conn of ctx.used) {
-    if (conn.leakReported || conn.site === undefined || now - conn.acquiredAt <= threshold) continue
+    if (conn.leakReported || !conn.leased || now - conn.acquiredAt <= threshold) continue
     conn.leakReported = true
     ctx.counters.leaks++
-    const stack = (conn.site.stack ?? '').split('\n').slice(1).join('\n')
-    ctx.o.logger.warn(
-      `connection ${conn.id} held for ${Math.round(now - conn.acquiredAt)} ms (leakDetectionThreshold ${threshold} ms): possible leak; acquired at:\n${stack}`,
-      { pid: pidOf(conn.client), stack },
-    )
+    const held = `connection ${conn.id} held for ${Math.round(now - conn.acquiredAt)} ms (leakDetectionThreshold ${threshold} ms): possible leak`
+    if (conn.site !== undefined) {
+      const stack = (conn.site.stack ?? '').split('\n').slice(1).join('\n')
+      ctx.o.logger.warn(`${held}; acquired at:\n${stack}`, { pid: pidOf(conn.client), stack })
+    } else {
+      ctx.o.logger.warn(
+        `${held}; acquiring stack not recorded yet: capturing it at every checkout from now on, so the next report shows where connections are taken (leakStackCapture: 'always' captures from the start)`,
+        { pid: pidOf(conn.client) },
+      )
+      ctx.captureStacks = true
+    }
   }
 }
 

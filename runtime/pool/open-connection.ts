@@ -78,6 +78,7 @@ function connected(ctx: PoolContext, client: pg.Client, startedAt: number): Conn
     expiresAt: lifetime > 0 ? now + lifetime - Math.random() * lifetime * LIFETIME_JITTER : Infinity,
     lastUsedAt: now,
     acquiredAt: now,
+    leased: false,
     broken: false,
     site: undefined,
     leakReported: false,

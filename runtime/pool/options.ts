@@ -20,6 +20,7 @@ export interface ResolvedPoolOptions {
   validationTimeout: number
   /** 0 = off. */
   leakDetectionThreshold: number
+  leakStackCapture: 'after-first-leak' | 'always'
   /** Infinity = off. */
   slowQueryThreshold: number
   slowQueryPatterns: number
@@ -36,7 +37,7 @@ export interface ResolvedPoolOptions {
 const OWN_KEYS = new Set([
   'name', 'max', 'min', 'acquireTimeout', 'connectTimeout', 'maxWaiting', 'idleTimeout', 'maxLifetime',
   'keepAlive', 'keepAliveInitialDelay', 'statementTimeout', 'queryTimeout', 'idleInTransactionTimeout',
-  'validateAfterIdle', 'validationTimeout', 'leakDetectionThreshold', 'slowQueryThreshold', 'slowQueryPatterns',
+  'validateAfterIdle', 'validationTimeout', 'leakDetectionThreshold', 'leakStackCapture', 'slowQueryThreshold', 'slowQueryPatterns',
   'failFast', 'closeTimeout', 'applicationName', 'logger', 'clock',
 ])
 
@@ -77,6 +78,11 @@ export const defaultClock: PoolClock = {
     return timer
   },
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+}
+
+function resolveStackCapture(value: PoolOptions['leakStackCapture']): 'after-first-leak' | 'always' {
+  if (value === undefined || value === 'after-first-leak' || value === 'always') return value ?? 'after-first-leak'
+  fail(`option leakStackCapture must be 'after-first-leak' or 'always', got ${JSON.stringify(value)}`, "use 'always' to capture every checkout's stack from the start.")
 }
 
 export function resolvePoolOptions(options: PoolOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedPoolOptions {
@@ -127,6 +133,7 @@ export function resolvePoolOptions(options: PoolOptions = {}, env: NodeJS.Proces
     validateAfterIdle: num(options, 'validateAfterIdle', 30_000, 0),
     validationTimeout,
     leakDetectionThreshold: leak,
+    leakStackCapture: resolveStackCapture(options.leakStackCapture),
     slowQueryThreshold: slow,
     slowQueryPatterns: num(options, 'slowQueryPatterns', 100, 1),
     failFast: options.failFast ?? false,

@@ -74,6 +74,7 @@ export function leaseConnection(ctx: PoolContext, conn: Conn, startedAt: number,
   conn.state = 'used'
   ctx.used.add(conn)
   conn.acquiredAt = now
+  conn.leased = true
   conn.site = site
   conn.leakReported = false
   recordHistogram(ctx.waitTime, now - startedAt)
@@ -99,6 +100,7 @@ export function releaseConnection(ctx: PoolContext, conn: Conn, error?: unknown)
   if (conn.state !== 'used') return
   const now = ctx.o.clock.now()
   const held = now - conn.acquiredAt
+  conn.leased = false
   recordHistogram(ctx.useTime, held)
   if (conn.leakReported) {
     ctx.o.logger.info(`connection ${conn.id} reported as a possible leak was returned after ${Math.round(held)} ms`)

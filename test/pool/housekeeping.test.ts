@@ -22,30 +22,55 @@ function open(options: PoolOptions) {
 }
 
 describe('leak detection', () => {
-  it('logs a connection held past the threshold once, with the stack that acquired it', async () => {
-    const { pool, clock, logger } = open({ max: 2 })
+  const leakReports = (logger: ReturnType<typeof recordingLogger>) => logger.entries.filter((e) => /possible leak/.test(e.message))
+
+  it("leakStackCapture 'always': logs a connection held past the threshold once, with the stack that acquired it", async () => {
+    const { pool, clock, logger } = open({ max: 2, leakStackCapture: 'always' })
     async function handlerThatForgetsToRelease() {
       return pool.connect()
     }
     const db = await handlerThatForgetsToRelease()
     clock.advance(9_000)
-    expect(logger.entries.filter((e) => /possible leak/.test(e.message))).toEqual([])
+    expect(leakReports(logger)).toEqual([])
     clock.advance(6_000)
-    const leaks = logger.entries.filter((e) => /possible leak/.test(e.message))
+    const leaks = leakReports(logger)
     expect(leaks).toHaveLength(1)
     expect(leaks[0].level).toBe('warn')
-    expect(leaks[0].message).toMatch(/held for \d+ ms \(leakDetectionThreshold 10000 ms\)/)
+    expect(leaks[0].message).toMatch(/held for \d+ ms \(leakDetectionThreshold 10000 ms\): possible leak; acquired at:\n/)
     expect(leaks[0].message).toContain('handlerThatForgetsToRelease')
     expect(leaks[0].message).toContain('housekeeping.test.ts')
     clock.advance(60_000)
-    expect(logger.entries.filter((e) => /possible leak/.test(e.message))).toHaveLength(1)
+    expect(leakReports(logger)).toHaveLength(1)
     expect(pool.getStats().leaks).toBe(1)
     db.release()
     expect(logger.entries.some((e) => /reported as a possible leak was returned after/.test(e.message))).toBe(true)
   })
 
-  it('works for withConnection callers too, and is off with false', async () => {
-    const { pool, clock, logger } = open({ max: 2, leakDetectionThreshold: 1000 })
+  it('by default: the first report turns stack capture on, the next leak is logged with its stack', async () => {
+    const { pool, clock, logger } = open({ max: 3 })
+    function firstLeakyHandler() {
+      return pool.connect()
+    }
+    function secondLeakyHandler() {
+      return pool.connect()
+    }
+    const first = await firstLeakyHandler()
+    clock.advance(15_000)
+    expect(leakReports(logger)).toHaveLength(1)
+    expect(leakReports(logger)[0].message).toMatch(/acquiring stack not recorded yet: capturing it at every checkout from now on/)
+    expect(leakReports(logger)[0].message).not.toContain('firstLeakyHandler')
+    const second = await secondLeakyHandler()
+    clock.advance(15_000)
+    const reports = leakReports(logger)
+    expect(reports).toHaveLength(2)
+    expect(reports[1].message).toContain('acquired at:')
+    expect(reports[1].message).toContain('secondLeakyHandler')
+    first.release()
+    second.release()
+  })
+
+  it('works for withConnection callers, and is off with false', async () => {
+    const { pool, clock, logger } = open({ max: 2, leakDetectionThreshold: 1000, leakStackCapture: 'always' })
     let release!: () => void
     const gate = new Promise<void>((resolve) => (release = resolve))
     function startScopedWork() {
@@ -56,14 +81,14 @@ describe('leak detection', () => {
     const scoped = startScopedWork()
     await waitFor(() => pool.getStats().used === 1, 5000, 'the connection to be taken')
     clock.advance(5000)
-    expect(logger.entries.find((e) => /possible leak/.test(e.message))?.message).toContain('startScopedWork')
+    expect(leakReports(logger)[0]?.message).toContain('startScopedWork')
     release()
     await scoped
 
-    const quiet = open({ max: 1, leakDetectionThreshold: false })
+    const quiet = open({ max: 1, leakDetectionThreshold: false, leakStackCapture: 'always' })
     const db = await quiet.pool.connect()
     quiet.clock.advance(3_600_000)
-    expect(quiet.logger.entries.filter((e) => /possible leak/.test(e.message))).toEqual([])
+    expect(leakReports(quiet.logger)).toEqual([])
     db.release()
   })
 })

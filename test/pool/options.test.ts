@@ -27,6 +27,7 @@ describe('pool options', () => {
       validateAfterIdle: 30_000,
       validationTimeout: 1000,
       leakDetectionThreshold: 10_000,
+      leakStackCapture: 'after-first-leak',
       slowQueryThreshold: 500,
       failFast: false,
       closeTimeout: 10_000,
@@ -63,6 +64,7 @@ describe('pool options', () => {
     ['max', 0],
     ['max', 2.5],
     ['statementTimeout', 0],
+    ['leakStackCapture', 'sometimes'],
   ])('refuses %s = %s with a hint', (key, value) => {
     expect(() => resolvePoolOptions({ [key]: value }, {})).toThrow(/\[kiln\] runtime\/pool: option .* must be .*\nhint: /)
   })
