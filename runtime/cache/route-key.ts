@@ -48,8 +48,17 @@ function hostOf(ctx: KilnContext, trustProxy: boolean | undefined): string {
     if (typeof forwarded === 'string' && forwarded !== '') return encodeURIComponent(forwarded.split(',')[0].trim().toLowerCase())
   }
   const host = ctx.headers.host
-  return host === undefined ? '' : encodeURIComponent(host.toLowerCase())
+  if (host === undefined) return ''
+  // Nearly every request of a server names the same host: remember the last one encoded.
+  if (host !== lastHost) {
+    lastHost = host
+    lastEncoded = encodeURIComponent(host.toLowerCase())
+  }
+  return lastEncoded
 }
+
+let lastHost = ''
+let lastEncoded = ''
 
 function queryPart(q: Record<string, string | string[]>, keys: string[] | '*'): string {
   const names = keys === '*' ? Object.keys(q).sort() : keys

@@ -64,7 +64,7 @@ export function replay(stored: StoredResponse, ctx: KilnContext, xCache: string,
     if (s['vary'] !== undefined) h['vary'] = s['vary']
     return new KilnResponse(304, h, null)
   }
-  const headers = { ...stored.headers }
+  const headers = { ...stored.template }
   headers['age'] = String(ageSeconds)
   headers['x-cache'] = xCache
   return new KilnResponse(stored.status, headers, stored.body)
