@@ -137,7 +137,11 @@ export const DASHBOARD_SCRIPT = String.raw`
     draw('chart-throughput', [{ name: 'req/s', values: rps }], '')
     draw('chart-latency', [{ name: 'p50', values: p50 }, { name: 'p95', values: p95 }, { name: 'p99', values: p99 }], ' ms')
     const cacheNames = Object.keys(s.caches)
-    draw('chart-cache', cacheNames.map((n) => ({ name: n, values: snaps.map((x) => x.caches[n] ? 100 * (x.caches[n].hitRate || 0) : 0) })), ' %', 100)
+    // One route selected and cached: its own hit rate; otherwise one line per cache.
+    const routeCache = selected && routeOf(s).cache
+    draw('chart-cache', routeCache
+      ? [{ name: selected, values: snaps.map((x) => 100 * ((routeOf(x).cache || {}).hitRate || 0)) }]
+      : cacheNames.map((n) => ({ name: n, values: snaps.map((x) => x.caches[n] ? 100 * (x.caches[n].hitRate || 0) : 0) })), ' %', 100)
     const pool = (x) => x.pool || {}
     draw('chart-pool', s.pool ? ['used', 'idle', 'pending'].map((k) => ({ name: k, values: snaps.map((x) => Number(pool(x)[k]) || 0) })) : [], '', s.pool && s.pool.max ? s.pool.max : 0)
 
@@ -159,6 +163,7 @@ export const DASHBOARD_SCRIPT = String.raw`
       { label: '2xx', get: (r) => r.statusClasses['2xx'] || 0, num: true },
       { label: '4xx', get: (r) => r.statusClasses['4xx'] || 0, num: true },
       { label: '5xx', get: (r) => r.errors, num: true },
+      { label: 'cache hit', get: (r) => r.cache ? fmt(100 * r.cache.hitRate, 1) + ' %' : '–', num: true },
     ], s.routes)
     table('caches', [
       { label: 'cache', get: (r) => r.name },

@@ -52,6 +52,15 @@ function _http(w: PromWriter, recorder: Recorder, snap: StatsSnapshot): void {
     w.add(name, 'histogram', help, base, r.sumSeconds, '_sum')
     w.add(name, 'histogram', help, base, r.count, '_count')
   }
+  const results = ['hit', 'miss', 'stale', 'bypass']
+  for (const r of records) {
+    if (r.cache === undefined) continue
+    const base = { http_request_method: r.method, http_route: r.route }
+    r.cache.forEach((n, i) => {
+      w.add('kiln_http_server_cache_results_total', 'counter', 'Responses of cached routes by X-Cache result.',
+        { ...base, result: results[i] }, n)
+    })
+  }
   const byId = new Map(records.map((r) => [r.id, r]))
   for (const route of snap.routes) {
     const r = byId.get(route.id)

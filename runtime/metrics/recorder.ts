@@ -2,7 +2,7 @@
  * The request recorder: the only code on the hot path. `recordRequest` does a Map lookup, a few
  * increments, a short bucket scan and (when sampled) one native histogram record.
  */
-import { countInSlot, createRouteRecord, recordLatency, type RouteRecord } from './route-record.js'
+import { countCacheResult, countInSlot, createRouteRecord, recordLatency, type RouteRecord } from './route-record.js'
 import { createScratch, mergeWindow, summarize } from './read-window.js'
 import { createSlotClock } from './slot-clock.js'
 import type { RouteSnapshot } from './types.js'
@@ -26,7 +26,7 @@ export interface Recorder {
   readonly options: RecorderOptions
   /** Insertion order; read-only for formatters. */
   readonly routes: Map<string, RouteRecord>
-  record(routeId: string, status: number, durationSeconds: number): void
+  record(routeId: string, status: number, durationSeconds: number, cacheResult?: string): void
   /** The window's slot number at time `ms`. */
   epochAt(ms: number): number
   /** Seconds the window covers at time `ms`: the live slots, cut at the recorder's creation. */
@@ -57,9 +57,10 @@ export function createRecorder(options: RecorderOptions): Recorder {
     return record
   }
 
-  function record(routeId: string, status: number, durationSeconds: number): void {
+  function record(routeId: string, status: number, durationSeconds: number, cacheResult?: string): void {
     const r = routes.get(routeId) ?? addRoute(routeId)
     r.count++
+    if (cacheResult !== undefined) countCacheResult(r, cacheResult)
     let cls = (status / 100) | 0
     if (cls < 1 || cls > 5) cls = 5
     r.classes[cls]++
@@ -87,6 +88,13 @@ export function createRecorder(options: RecorderOptions): Recorder {
   }
 
   return { options, routes, record, epochAt: (ms) => Math.floor(ms / slotMs), spanAt, now, stop: clock.stop }
+}
+
+function _cache(counts: number[] | undefined): RouteSnapshot['cache'] {
+  if (counts === undefined) return undefined
+  const [hits, misses, staleHits, bypasses] = counts
+  const lookups = hits + staleHits + misses
+  return { hits, misses, staleHits, bypasses, hitRate: lookups > 0 ? (hits + staleHits) / lookups : 0 }
 }
 
 function _classes(classes: number[]): Record<string, number> {
@@ -120,7 +128,7 @@ export function snapshotRoutes(
     errors += r.errors
     windowTotal += windowCount
     for (let c = 1; c <= 5; c++) totalClasses[c] += r.classes[c]
-    routes.push({
+    const route: RouteSnapshot = {
       id,
       count: r.count,
       errors: r.errors,
@@ -128,7 +136,10 @@ export function snapshotRoutes(
       windowCount,
       ratePerSecond: windowCount / span,
       latencyMs: summarize(scratch),
-    })
+    }
+    const cache = _cache(r.cache)
+    if (cache !== undefined) route.cache = cache
+    routes.push(route)
   }
   const totals = {
     count,

@@ -36,6 +36,8 @@ export interface RouteRecord {
   slotCount: number[]
   /** Sampled latencies per slot; created on the slot's first sample. */
   slotHist: (RecordableHistogram | undefined)[]
+  /** For a cached route (the response had `X-Cache`): hits, misses, stale hits, bypasses. */
+  cache: number[] | undefined
 }
 
 /** Split `GET /users/:id` into its method and pattern; other ids get method `_OTHER`. */
@@ -61,6 +63,7 @@ export function createRouteRecord(id: string, bucketCount: number, slots: number
     slotEpoch: new Array<number>(slots).fill(-1),
     slotCount: new Array<number>(slots).fill(0),
     slotHist: new Array<RecordableHistogram | undefined>(slots).fill(undefined),
+    cache: undefined,
   }
 }
 
@@ -86,4 +89,14 @@ export function countInSlot(record: RouteRecord, epoch: number, slots: number): 
   const idx = epoch % slots
   if (record.slotEpoch[idx] !== epoch) _claimSlot(record, idx, epoch)
   record.slotCount[idx]++
+}
+
+/** `X-Cache` values of runtime/cache's route wrapper, by their slot in `RouteRecord.cache`. */
+export const CACHE_RESULTS: Record<string, number> = { HIT: 0, MISS: 1, STALE: 2, BYPASS: 3 }
+
+/** Count a cached route's `X-Cache` result; other values are ignored. */
+export function countCacheResult(record: RouteRecord, result: string): void {
+  const idx = CACHE_RESULTS[result]
+  if (idx === undefined) return
+  ;(record.cache ??= [0, 0, 0, 0])[idx]++
 }

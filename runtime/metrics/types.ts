@@ -118,6 +118,8 @@ export interface RouteSnapshot {
   /** Requests per second over the window. */
   ratePerSecond: number
   latencyMs: LatencySummary
+  /** Cached routes only: the `X-Cache` results since boot (see `recordRequest`). */
+  cache?: { hits: number; misses: number; staleHits: number; bypasses: number; hitRate: number }
 }
 
 /** The body of `/__kiln/stats`. */
@@ -151,8 +153,12 @@ export interface ProcessSnapshot {
 /** What `createMetrics` returns; the app holds it as `app.metrics`. */
 export interface KilnMetrics {
   readonly options: Readonly<MetricsOptions>
-  /** Hot path: one finished request. `routeId` is a route id or `__unknown__`. */
-  recordRequest(routeId: string, status: number, durationSeconds: number): void
+  /**
+   * Hot path: one finished request. `routeId` is a route id or `__unknown__`. `cacheResult` is the
+   * response's `X-Cache` header when it has one (`HIT`, `MISS`, `STALE`, `BYPASS`, set by
+   * runtime/cache's route wrapper): it gives the per-route cache numbers.
+   */
+  recordRequest(routeId: string, status: number, durationSeconds: number, cacheResult?: string): void
   /** Answer a `/__kiln*` request; undefined when the path is not one of ours (or admin is elsewhere). */
   handleAdmin(ctx: KilnContext): Promise<KilnResponse | undefined>
   addCache(name: string, cache: MetricsCacheLike): void

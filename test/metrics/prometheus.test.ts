@@ -21,8 +21,14 @@ describe('/__kiln/metrics text', () => {
     metrics.recordRequest('GET /users/:id', 500, 0.5)
     metrics.recordRequest('GET /users/:id', 200, 5)
     metrics.recordRequest('__unknown__', 404, 0.001)
+    metrics.recordRequest('GET /cached', 200, 0.001, 'HIT')
+    metrics.recordRequest('GET /cached', 200, 0.001, 'MISS')
     metrics.addCache('default', { getStats: () => cacheStats })
     const parsed = parseProm(await metrics.prometheus())
+    const cached = { http_request_method: 'GET', http_route: '/cached' }
+    expect(sample(parsed, 'kiln_http_server_cache_results_total', { ...cached, result: 'hit' })).toBe(1)
+    expect(sample(parsed, 'kiln_http_server_cache_results_total', { ...cached, result: 'stale' })).toBe(0)
+    expect(parsed.samples.filter((s) => s.name === 'kiln_http_server_cache_results_total' && s.labels.http_route === '/users/:id')).toEqual([])
 
     expect(parsed.families.get('http_server_requests_total')?.type).toBe('COUNTER')
     expect(parsed.families.get('http_server_request_duration_seconds')?.type).toBe('HISTOGRAM')

@@ -186,3 +186,16 @@ describe('options', () => {
     expect(() => createMetrics({ tokn: 'x' } as never)).toThrow(/metrics\.tokn is not a metrics option/)
   })
 })
+
+describe('per cached route', () => {
+  it('counts the X-Cache results passed with a request', async () => {
+    const m = createMetrics()
+    for (const result of ['MISS', 'HIT', 'HIT', 'STALE', 'BYPASS', 'REVALIDATED']) m.recordRequest('GET /p', 200, 0.001, result)
+    m.recordRequest('GET /plain', 200, 0.001)
+    const snap = await m.snapshot()
+    await m.close()
+    expect(snap.routes.find((r) => r.id === 'GET /p')?.cache).toEqual({ hits: 2, misses: 1, staleHits: 1, bypasses: 1, hitRate: 0.75 })
+    expect(snap.routes.find((r) => r.id === 'GET /plain')?.cache).toBeUndefined()
+    expect(snap.routes.find((r) => r.id === 'GET /p')?.count).toBe(6)
+  })
+})
