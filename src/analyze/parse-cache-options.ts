@@ -109,6 +109,16 @@ export function parseJsDocCached(
   const body = end === -1 ? rest : rest.slice(0, end)
   const options: CacheOptionsData = {}
   const diagnostics: Diagnostic[] = []
+  const again = /(^|[\s*])@cached(?=[\s*]|$)/.exec(rest)
+  if (again) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'cache-duplicate',
+      message: 'this comment has two @cached tags',
+      loc: locAt(mod, commentPos + start + again.index + again[1].length),
+      hint: 'merge the options into one @cached tag',
+    })
+  }
   for (const token of body.matchAll(/[^\s*]+/g)) {
     const pos = commentPos + start + (token.index ?? 0)
     const eq = token[0].indexOf('=')

@@ -64,7 +64,22 @@ function bindingNamed(name: ts.BindingName, wanted: string): ts.Node | undefined
   return undefined
 }
 
+/**
+ * Declarations of a statement list by name, built once per list: a 1,000-route module resolves
+ * `app` 1,000 times, and a linear scan each time made that quadratic.
+ */
+const scopeTables = new WeakMap<readonly ts.Statement[], Map<string, ts.Node | undefined>>()
+
 function declaredInStatements(statements: readonly ts.Statement[], name: string): ts.Node | undefined {
+  let table = scopeTables.get(statements)
+  if (!table) scopeTables.set(statements, (table = new Map()))
+  if (table.has(name)) return table.get(name)
+  const found = scanStatements(statements, name)
+  table.set(name, found)
+  return found
+}
+
+function scanStatements(statements: readonly ts.Statement[], name: string): ts.Node | undefined {
   for (const s of statements) {
     if (ts.isVariableStatement(s)) {
       for (const d of s.declarationList.declarations) {
@@ -154,7 +169,7 @@ export function resolveExport(
     if (hasModifier(s, ts.SyntaxKind.ExportKeyword)) {
       const isDefault = hasModifier(s, ts.SyntaxKind.DefaultKeyword)
       if (ts.isVariableStatement(s)) {
-        const found = declaredInStatements([s], name)
+        const found = scanStatements([s], name)
         if (found) return { kind: 'decl', mod, node: found }
       } else if (ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) {
         if (isDefault ? name === 'default' : s.name?.text === name) return { kind: 'decl', mod, node: s }

@@ -93,6 +93,11 @@ function handleCall(w: WalkState, mod: ModuleInfo, call: ts.CallExpression): voi
       return
     }
   }
+  // An IIFE at startup: `(async () => { app.get(...) })()`.
+  if (ts.isArrowFunction(callee) || ts.isFunctionExpression(callee)) {
+    walkFunction(w, mod, callee, call.arguments.map((a) => appRefOf(w, mod, a)))
+    return
+  }
   const resolved = resolveExpr(w.ctx, mod, callee)
   if (resolved?.kind !== 'decl') return
   const fn = functionOf(resolved.node)

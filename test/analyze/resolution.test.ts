@@ -38,6 +38,14 @@ describe('apps and bindings', () => {
     expect(routeLines(result)).toEqual(['GET /inside src/factory.ts:4:3', 'GET /outside src/server.ts:3:1'])
   })
 
+  it('walks an IIFE run at startup', () => {
+    const result = analyzeFiles({
+      'src/server.ts': `import { createApp } from 'kiln/runtime'\nconst app = createApp()\n;(async (a) => {\n  a.get('/iife', () => 1)\n})(app)\n`,
+    })
+    expect(routeLines(result)).toEqual(['GET /iife src/server.ts:4:3'])
+    expect(result.diagnostics).toEqual([])
+  })
+
   it('keeps registration order across modules in ESM evaluation order', () => {
     const result = analyzeFiles({
       'src/server.ts': `import app from './app.js'\nimport './routes/b.js'\nimport './routes/a.js'\napp.get('/last', () => 1)\n`,
