@@ -51,7 +51,7 @@ code, .path, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, m
 .m-GET { background: var(--get); } .m-POST { background: var(--post); } .m-PUT { background: var(--put); }
 .m-PATCH { background: var(--patch); } .m-DELETE { background: var(--delete); }
 @media (prefers-color-scheme: dark) { .m { color: #111; } }
-.tag { display: inline-block; border: 1px solid var(--line); border-radius: 10px; padding: 0 7px; margin: 1px 2px 1px 0; font-size: 12px; }
+.tag { display: inline-block; white-space: nowrap; border: 1px solid var(--line); border-radius: 10px; padding: 0 7px; margin: 1px 2px 1px 0; font-size: 12px; }
 .tag.fallback { border-color: var(--accent); color: var(--accent); }
 pre.diag { background: var(--card); border: 1px solid var(--line); border-left: 3px solid var(--accent); padding: 8px 12px; white-space: pre-wrap; margin: 6px 0; }
 ul.tree, ul.tree ul { list-style: none; margin: 0; padding-left: 18px; border-left: 1px dashed var(--line); }
