@@ -131,7 +131,8 @@ export class App extends Registrar implements KilnAppLike {
   }
 
   /** Listen on node:http (or HTTP/2 with `{ http2: true, key, cert }`). */
-  listen(portOrOptions?: number | ListenOptions): Promise<ListenInfo> {
+  async listen(portOrOptions?: number | ListenOptions): Promise<ListenInfo> {
+    // Build the router now: a bad or duplicate route fails at startup, not on the first request.
     this._prepared ?? this._prepare()
     const options = typeof portOrOptions === 'number' ? { port: portOrOptions } : (portOrOptions ?? {})
     return listen(this, options)

@@ -2,7 +2,8 @@
  * `KILN_*` environment overrides. Each variable maps to one option; a value that does not parse
  * is an error naming the variable, never silently ignored.
  */
-import { parseSize, type AppOptions } from './options.js'
+import type { AppOptions } from './options.js'
+import { parseSize } from './parse-size.js'
 
 type Kind = 'int' | 'bool' | 'string' | 'size'
 

@@ -58,9 +58,17 @@ export async function listen(app: App, options: ListenOptions): Promise<ListenIn
     server = s
   }
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
+    const fail = (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        error.message = `[kiln] app.listen: port ${port} is already in use${host ? ` on ${host}` : ''}\nhint: stop the other server, or choose another port (listen(0) picks a free one; KILN_PORT overrides)`
+      } else if (error.code === 'EACCES') {
+        error.message = `[kiln] app.listen: no permission to listen on port ${port}\nhint: ports below 1024 need privileges; use a higher port such as 3000`
+      }
+      reject(error)
+    }
+    server.once('error', fail)
     server.listen({ port, host, backlog: options.backlog }, () => {
-      server.off('error', reject)
+      server.off('error', fail)
       resolve()
     })
   })

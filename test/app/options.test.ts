@@ -57,6 +57,18 @@ describe('app options', () => {
     await app.close()
   })
 
+  it('listen() rejects with a clear message when the port is taken, and for a duplicate route', async () => {
+    const a = createApp({ metrics: false, env: {} })
+    const { port } = await a.listen({ port: 0, host: '127.0.0.1' })
+    const b = createApp({ metrics: false, env: {} })
+    await expect(b.listen({ port, host: '127.0.0.1' })).rejects.toThrow(`[kiln] app.listen: port ${port} is already in use on 127.0.0.1\nhint: `)
+    await a.close()
+    const dup = createApp({ metrics: false, env: {} })
+    dup.get('/x', () => 1)
+    dup.get('/x', () => 2)
+    await expect(dup.listen({ port: 0, host: '127.0.0.1' })).rejects.toThrow(/duplicate route GET \/x/)
+  })
+
   it('route registration errors are programmer errors with a hint', () => {
     const app = createApp({ metrics: false })
     expect(() => app.get('users', () => 1)).toThrow('[kiln] app.get: a path must be a string starting with "/" (got "users")')
