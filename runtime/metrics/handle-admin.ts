@@ -3,11 +3,12 @@
  * dashboard, stats, metrics and cache clearing need the bearer token and answer 404 when no token
  * is configured, as if they did not exist.
  */
-import { KilnResponse, type KilnContext } from '../types.js'
+import { KilnResponse, type KilnContext, type RouteInfo } from '../types.js'
 import { bearerToken, queryToken, type TokenCheck } from './auth.js'
 import { checkReady, healthBody } from './check-ready.js'
 import { renderDashboard } from './dashboard-page.js'
 import { findCache, resolveCaches, type SourceRegistry } from './sources.js'
+import { ADMIN_ROUTE } from './recorder.js'
 import type { ProcessSnapshot, StatsSnapshot } from './types.js'
 
 export const ADMIN_PREFIX = '/__kiln'
@@ -49,9 +50,25 @@ function _endpoint(path: string): string | undefined {
   return ['stats', 'metrics', 'health', 'ready', 'cache/clear'].includes(rest) ? rest : undefined
 }
 
+/**
+ * The app records a finished request under `ctx.route.id` (`__unknown__` when null). Admin
+ * requests get a route of their own, which the recorder skips: polls and scrapes are not traffic.
+ */
+const ADMIN_ROUTE_INFO: RouteInfo = Object.freeze({ index: -1, method: 'ALL', path: ADMIN_PREFIX, id: ADMIN_ROUTE })
+
+function _markAdmin(ctx: AdminCtx): void {
+  if (!('route' in ctx)) return
+  try {
+    ;(ctx as { route: RouteInfo | null }).route = ADMIN_ROUTE_INFO
+  } catch {
+    // A read-only context: the request is then counted under __unknown__, nothing worse.
+  }
+}
+
 export async function routeAdmin(ctx: AdminCtx, deps: AdminDeps): Promise<KilnResponse | undefined> {
   const endpoint = _endpoint(ctx.path)
   if (endpoint === undefined) return undefined
+  _markAdmin(ctx)
   const { token } = deps
   const read = ctx.method === 'GET' || ctx.method === 'HEAD'
   const headerOk = token.matches(bearerToken(ctx))

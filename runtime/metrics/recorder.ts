@@ -9,6 +9,8 @@ import type { RouteSnapshot } from './types.js'
 
 export const UNKNOWN_ROUTE = '__unknown__'
 export const OTHER_ROUTE = '__other__'
+/** The route id admin requests carry (see handle-admin.ts): not recorded. */
+export const ADMIN_ROUTE = '__kiln__'
 /** Prometheus' client default buckets (seconds), good for typical web latencies. */
 export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
@@ -58,6 +60,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
   }
 
   function record(routeId: string, status: number, durationSeconds: number, cacheResult?: string): void {
+    // The dashboard's own polls and Prometheus scrapes are not traffic.
+    if (routeId === ADMIN_ROUTE) return
     const r = routes.get(routeId) ?? addRoute(routeId)
     r.count++
     if (cacheResult !== undefined) countCacheResult(r, cacheResult)

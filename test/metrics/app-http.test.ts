@@ -49,6 +49,10 @@ describe('metrics in an app', () => {
     expect(sample(parsed, 'http_server_requests_total', { http_route: '/users/:id', http_response_status_class: '2xx' })).toBe(20)
     expect(sample(parsed, 'http_server_requests_total', { http_route: '__unknown__', http_response_status_class: '4xx' })).toBe(1)
     expect(text).not.toMatch(/users\/\d/)
+    // The admin requests themselves (the stats call above) are not counted as traffic.
+    const unknown = parsed.samples.filter((s) => s.name === 'http_server_requests_total' && s.labels.http_route === '__unknown__')
+    expect(unknown.map((s) => [s.labels.http_response_status_class, s.value])).toEqual([['4xx', 1]])
+    expect(text).not.toMatch(/__kiln__/)
   })
 
   it('guards the admin endpoints with the token over HTTP', async () => {
