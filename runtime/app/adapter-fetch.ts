@@ -11,7 +11,7 @@ import { finalize } from './finalize.js'
 import { toResponse } from './render.js'
 
 export async function handleFetch(app: App, request: Request): Promise<Response> {
-  if (app._prepared === undefined) app._prepare()
+  if (app._prepared === undefined) app._startServing()
   const full = request.url
   // The path starts at the first '/' after "scheme://host".
   const start = full.indexOf('/', full.indexOf('//') + 2)

@@ -9,7 +9,7 @@ import { dispatch } from './dispatch.js'
 import { sendNode } from './send-node.js'
 
 export function handleNode(app: App, req: NodeRequest, res: NodeResponse): void {
-  if (app._prepared === undefined) app._prepare()
+  if (app._prepared === undefined) app._startServing()
   let url = req.url ?? '/'
   // Absolute-form targets (`GET http://host/x`, sent to proxies) route by their path.
   if (url.charCodeAt(0) !== 47 && /^https?:\/\//i.test(url)) url = absoluteToOrigin(url)

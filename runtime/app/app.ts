@@ -133,7 +133,7 @@ export class App extends Registrar implements KilnAppLike {
   /** Listen on node:http (or HTTP/2 with `{ http2: true, key, cert }`). */
   async listen(portOrOptions?: number | ListenOptions): Promise<ListenInfo> {
     // Build the router now: a bad or duplicate route fails at startup, not on the first request.
-    this._prepared ?? this._prepare()
+    this._startServing()
     const options = typeof portOrOptions === 'number' ? { port: portOrOptions } : (portOrOptions ?? {})
     return listen(this, options)
   }
@@ -166,8 +166,13 @@ export class App extends Registrar implements KilnAppLike {
   _prepare(): Prepared {
     const prepared = prepareRoutes(this._store.routes, this._store.middleware, this._options.router, this._compiled, (m) => this._log('warn', m))
     this._prepared = prepared
-    void this.metrics
     return prepared
+  }
+
+  /** @internal Before the first request: the router, and the metrics (so the first request is recorded). */
+  _startServing(): void {
+    if (this._prepared === undefined) this._prepare()
+    void this.metrics
   }
 
   /** @internal A request is done: count it for draining and metrics. */
