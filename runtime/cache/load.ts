@@ -105,6 +105,9 @@ export async function readLevel2(s: StoreState, key: string): Promise<CacheEntry
   const redis = level2(s)
   if (redis === undefined) return undefined
   const onError = redisErrorCounter(s)
+  // One budget for the whole read (entry, then its tags): Redis never delays a request by more
+  // than one command timeout.
+  const started = performance.now()
   const buf = await redis.get(s.keyPrefix + key, onError)
   if (buf === undefined) return undefined
   const entry = decodeEntry(buf)
@@ -114,7 +117,8 @@ export async function readLevel2(s: StoreState, key: string): Promise<CacheEntry
   }
   if (entry.tags !== undefined) {
     // Another instance may have invalidated a tag while this one was not listening.
-    const times = await redis.numbers(entry.tags.map((t) => s.root.prefix + 't:' + t), onError)
+    const budget = redis.timeoutMs - (performance.now() - started)
+    const times = await redis.numbers(entry.tags.map((t) => s.root.prefix + 't:' + t), onError, budget)
     if (times === undefined) return undefined
     times.forEach((t, i) => t !== undefined && s.root.tags.bump(entry.tags![i], t))
     if (s.root.tags.invalidates(entry)) return undefined

@@ -14,7 +14,7 @@ export interface RedisLevel {
   set(key: string, value: Buffer, ttlMs: number, onError: OnRedisError): Promise<boolean>
   del(keys: string[], onError: OnRedisError): Promise<void>
   /** Numbers stored at `keys` (tag timestamps); undefined when Redis could not answer. */
-  numbers(keys: string[], onError: OnRedisError): Promise<(number | undefined)[] | undefined>
+  numbers(keys: string[], onError: OnRedisError, timeoutMs?: number): Promise<(number | undefined)[] | undefined>
   /** Set `key` to `time` unless it already holds a later time. */
   raise(key: string, time: number, ttlMs: number, onError: OnRedisError): Promise<boolean>
   /** SCAN MATCH + UNLINK (never KEYS); the keys deleted. */
@@ -23,6 +23,8 @@ export interface RedisLevel {
   /** Listen on `channel`; `onReconnect` runs when the subscription comes back after a drop. */
   subscribe(channel: string, onMessage: (message: string) => void, onReconnect: () => void): void
   state(): 'closed' | 'open' | 'half-open'
+  /** The bound of one command, in milliseconds. */
+  readonly timeoutMs: number
   /** Resolves true once both connections are up and subscribed, false after `timeoutMs`. */
   ready(timeoutMs: number): Promise<boolean>
   close(): Promise<void>
@@ -51,10 +53,10 @@ export function createRedisLevel(o: RedisLevelOptions): RedisLevel {
   let subscribed: Promise<unknown> = Promise.resolve()
   if (owned) client.on('error', o.onError)
 
-  async function run<T>(command: (c: Redis) => Promise<T>, onError: OnRedisError): Promise<T | undefined> {
-    if (client.status !== 'ready' || !breaker.allow()) return undefined
+  async function run<T>(command: (c: Redis) => Promise<T>, onError: OnRedisError, timeoutMs = o.timeoutMs): Promise<T | undefined> {
+    if (timeoutMs <= 0 || client.status !== 'ready' || !breaker.allow()) return undefined
     try {
-      const value = await withTimeout(command(client), o.timeoutMs)
+      const value = await withTimeout(command(client), timeoutMs)
       breaker.success()
       return value
     } catch (error) {
@@ -71,8 +73,8 @@ export function createRedisLevel(o: RedisLevelOptions): RedisLevel {
     async del(keys, onError) {
       if (keys.length > 0) await run((c) => c.unlink(...keys), onError)
     },
-    async numbers(keys, onError) {
-      const values = await run((c) => c.mget(...keys), onError)
+    async numbers(keys, onError, timeoutMs) {
+      const values = await run((c) => c.mget(...keys), onError, timeoutMs)
       return values?.map((v) => (v === null ? undefined : Number(v)))
     },
     raise: async (key, time, ttlMs, onError) =>
@@ -116,6 +118,7 @@ export function createRedisLevel(o: RedisLevelOptions): RedisLevel {
       }
     },
     state: () => breaker.state(),
+    timeoutMs: o.timeoutMs,
     async close() {
       sub?.disconnect()
       if (!owned) return
