@@ -90,7 +90,8 @@ async function main(): Promise<void> {
     console.log(`HTTP GET ${PATH}, ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s each, alternating`)
     console.table([row('off'), row('on')])
     const ratio = mean(results.on, (r) => r.requests.average) / mean(results.off, (r) => r.requests.average)
-    console.log(`throughput ratio on/off: ${ratio.toFixed(3)} (goal ≥ 0.97)`)
+    const perRound = results.on.map((r, i) => (r.requests.average / results.off[i].requests.average).toFixed(3))
+    console.log(`throughput ratio on/off: ${ratio.toFixed(3)} (goal ≥ 0.97); per round: ${perRound.join(', ')}`)
   } finally {
     servers.off.child.disconnect()
     servers.on.child.disconnect()
