@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { Project, ts } from 'ts-morph'
 import type { Diagnostic, SourceLocation } from '../types.js'
+import { mapPaths, readTsconfigPaths, type PathMapping } from './read-tsconfig-paths.js'
 import type { AnalyzeInput, Span } from './types.js'
 
 export interface ModuleInfo {
@@ -27,6 +28,8 @@ export interface AnalyzeContext {
   runtimeModules: Set<string>
   modules: Map<string, ModuleInfo | null>
   diagnostics: Diagnostic[]
+  /** tsconfig `paths`, for bare specifiers. */
+  paths: PathMapping[]
 }
 
 const defaultReadFile = (file: string): string | undefined => {
@@ -38,18 +41,22 @@ const defaultReadFile = (file: string): string | undefined => {
 }
 
 export function createAnalyzeContext(input: AnalyzeInput): AnalyzeContext {
+  const root = resolve(input.root ?? process.cwd())
+  const readFile = input.readFile ?? defaultReadFile
+  const tsconfig = input.tsconfig === false ? undefined : resolve(root, input.tsconfig ?? 'tsconfig.json')
   return {
-    root: resolve(input.root ?? process.cwd()),
+    root,
     project:
       input.project ??
       new Project({
         useInMemoryFileSystem: true,
         compilerOptions: { allowJs: true, experimentalDecorators: true, target: ts.ScriptTarget.ESNext },
       }),
-    readFile: input.readFile ?? defaultReadFile,
+    readFile,
     runtimeModules: new Set(input.runtimeModules ?? ['kiln/runtime', 'kiln']),
     modules: new Map(),
     diagnostics: [],
+    paths: tsconfig && readFile(tsconfig) !== undefined ? readTsconfigPaths(tsconfig, readFile) : [],
   }
 }
 
@@ -90,14 +97,23 @@ const JS_TO_TS: Record<string, string[]> = {
 export type ResolvedSpecifier = { kind: 'runtime' } | { kind: 'file'; abs: string } | { kind: 'external' }
 
 /**
- * Resolve an import specifier written in `fromAbs`. Relative specifiers are followed (NodeNext `.js`
- * written for a `.ts` file included); kiln's runtime is recognized; other bare specifiers
- * (packages, tsconfig `paths`) are external: their routes are not analyzed.
+ * Resolve an import specifier written in `fromAbs`. Relative specifiers and tsconfig `paths` are
+ * followed (NodeNext `.js` written for a `.ts` file included); kiln's runtime is recognized; other
+ * bare specifiers (packages) are external: their routes are not analyzed.
  */
 export function resolveSpecifier(ctx: AnalyzeContext, fromAbs: string, specifier: string): ResolvedSpecifier {
   if (ctx.runtimeModules.has(specifier)) return { kind: 'runtime' }
-  if (!specifier.startsWith('.') && !specifier.startsWith('/')) return { kind: 'external' }
-  const base = resolve(dirname(fromAbs), specifier)
+  if (!specifier.startsWith('.') && !specifier.startsWith('/')) {
+    for (const mapped of mapPaths(ctx.paths, specifier)) {
+      const found = resolveFile(ctx, mapped)
+      if (found) return found
+    }
+    return { kind: 'external' }
+  }
+  return resolveFile(ctx, resolve(dirname(fromAbs), specifier)) ?? { kind: 'external' }
+}
+
+function resolveFile(ctx: AnalyzeContext, base: string): ResolvedSpecifier | undefined {
   const candidates: string[] = []
   const ext = EXTENSIONS.find((e) => base.endsWith(e))
   if (ext) {
@@ -110,7 +126,7 @@ export function resolveSpecifier(ctx: AnalyzeContext, fromAbs: string, specifier
   for (const candidate of candidates) {
     if (loadModule(ctx, candidate)) return { kind: 'file', abs: candidate }
   }
-  return { kind: 'external' }
+  return undefined
 }
 
 /** 1-based location of an offset in a module. */

@@ -198,6 +198,12 @@ export interface AnalyzeInput {
    */
   readFile?: (file: string) => string | undefined
   /**
+   * tsconfig whose `paths` (with `baseUrl`, `extends`) map bare specifiers to files; relative to
+   * root. `false`: none. A missing file means no paths.
+   * @default 'tsconfig.json'
+   */
+  tsconfig?: string | false
+  /**
    * Module specifiers that count as kiln's runtime (where `createApp`, `lazy`, `cached`,
    * the decorators come from).
    * @default ['kiln/runtime', 'kiln']

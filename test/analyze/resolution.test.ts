@@ -69,6 +69,20 @@ describe('constants', () => {
   })
 })
 
+describe('tsconfig paths', () => {
+  it('follows paths mapped in tsconfig (with extends and baseUrl)', () => {
+    const result = analyzeFiles({
+      'tsconfig.json': `{ "extends": "./tsconfig.base.json", /* comments are fine */ "compilerOptions": { "strict": true } }`,
+      'tsconfig.base.json': `{ "compilerOptions": { "baseUrl": "src", "paths": { "@/*": ["*"], "#paths": ["lib/paths.ts"] } } }`,
+      'src/server.ts': `import { createApp } from 'kiln/runtime'\nimport { API } from '#paths'\nimport users from '@/routes/users.js'\nconst app = createApp()\napp.mount(API, users)\n`,
+      'src/lib/paths.ts': `export const API = '/api'\n`,
+      'src/routes/users.ts': `import { createApp } from 'kiln/runtime'\nexport default createApp().get('/users', () => [])\n`,
+    })
+    expect(result.routes.map((r) => r.path)).toEqual(['/api/users'])
+    expect(result.diagnostics).toEqual([])
+  })
+})
+
 describe('watch mode', () => {
   it('reuses a Project and re-reads only changed text', () => {
     const project = new Project({ useInMemoryFileSystem: true })
