@@ -1,9 +1,9 @@
 /**
  * `npm run bench:pool`: checkout + `SELECT 1` + release through kiln's pool vs raw pg.Pool, at 1,
  * 10 and 50 concurrent callers, against the PostgreSQL on 127.0.0.1:5432 (db `test`; override
- * with DATABASE_URL). Both pools have max 10 and are warmed first; rounds alternate
- * (pg, kiln, pg, kiln...) so drift on a busy machine hits both alike; each cell is the median of
- * its rounds. Goal: kiln / pg.Pool ≥ 0.95.
+ * with DATABASE_URL). Both pools have max 10 and are warmed first; rounds interleave the
+ * implementations (rotating which goes first) so drift on a busy machine hits all alike; each
+ * cell is the median of its rounds. Goal: kiln / pg.Pool ≥ 0.95.
  *
  * Throughput is mostly the database's round trip; the client-side CPU per operation (this
  * process's user + system time / operations) is what the pool itself costs, and is steadier on a
@@ -97,7 +97,11 @@ async function main(): Promise<void> {
     for (const callers of CONCURRENCY) {
       const samples = new Map<string, Sample[]>()
       for (let round = 0; round < ROUNDS; round++) {
-        for (const [name, op] of impls) samples.set(name, [...(samples.get(name) ?? []), await measure(op, callers)])
+        // Rotate who goes first, so no implementation always runs right after another's garbage.
+        for (let k = 0; k < impls.length; k++) {
+          const [name, op] = impls[(round + k) % impls.length]
+          samples.set(name, [...(samples.get(name) ?? []), await measure(op, callers)])
+        }
       }
       const ops = (name: string) => median(samples.get(name)!.map((s) => s.opsPerSecond))
       const cpu = (name: string) => median(samples.get(name)!.map((s) => s.cpuMicrosPerOp))

@@ -26,7 +26,7 @@ function isOutageError(error: unknown): boolean {
   if (error instanceof ConnectFailedError || error instanceof PoolExhaustedError) return true
   const { code, message } = error as { code?: string; message?: string }
   return (
-    code === '57P01' || code === '57P02' || code === '57P03' || code === 'ECONNRESET' ||
+    code === '57P01' || code === '57P02' || code === '57P03' || code === 'ECONNRESET' || code === 'KILN_POOL_CONNECTION_BROKEN' ||
     /Connection terminated|not queryable|the database system is (shutting down|starting up)/.test(String(message))
   )
 }

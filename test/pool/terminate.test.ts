@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConnectFailedError, PoolExhaustedError, createPool, type Pool } from '../../runtime/pool/index.js'
-import { PG_URL, countBackends, recordingLogger, terminateBackends, uniqueAppName, waitFor, within } from './helpers.js'
+import { PG_URL, adminQuery, countBackends, recordingLogger, terminateBackends, uniqueAppName, waitFor, within } from './helpers.js'
 
 const unhandled: unknown[] = []
 const onUnhandled = (reason: unknown) => void unhandled.push(reason)
@@ -16,7 +16,7 @@ afterAll(() => void process.off('unhandledRejection', onUnhandled))
 function isExpectedOutageError(error: unknown): boolean {
   if (error instanceof PoolExhaustedError || error instanceof ConnectFailedError) return true
   const { code, message } = error as { code?: string; message?: string }
-  return code === '57P01' || /Connection terminated|not queryable/.test(String(message))
+  return code === '57P01' || code === 'KILN_POOL_CONNECTION_BROKEN' || /Connection terminated|not queryable/.test(String(message))
 }
 
 describe('pg_terminate_backend', () => {
@@ -46,8 +46,14 @@ describe('pg_terminate_backend', () => {
     const workers = Array.from({ length: 12 }, worker)
     await new Promise((resolve) => setTimeout(resolve, 150))
     const pids = await terminateBackends(app)
-    killedAt = performance.now()
     pids.forEach((pid) => killed.add(pid))
+    // pg_terminate_backend only signals: from when the killed backends are gone, none may answer.
+    await waitFor(
+      async () => (await adminQuery('select 1 from pg_stat_activity where pid = any($1)', [pids])).length === 0,
+      5000,
+      'the killed backends to exit',
+    )
+    killedAt = performance.now()
     await new Promise((resolve) => setTimeout(resolve, 400))
     stop = true
     await Promise.all(workers)
@@ -84,6 +90,8 @@ describe('pg_terminate_backend', () => {
     const db = await pool.connect()
     const pid = db.processID!
     await terminateBackends(app)
+    // pg_terminate_backend only signals: wait until the backend is really gone.
+    await waitFor(async () => (await adminQuery('select 1 from pg_stat_activity where pid = $1', [pid])).length === 0, 5000, 'backend exit')
     const error = await db.query('select 1').catch((e: unknown) => e)
     expect(isExpectedOutageError(error)).toBe(true)
     const destroyed = pool.getStats().destroyed
