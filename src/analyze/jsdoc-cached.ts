@@ -5,6 +5,7 @@
 import { ts } from 'ts-morph'
 import type { Diagnostic } from '../types.js'
 import { parseJsDocCached } from './parse-cache-options.js'
+import { unwrap } from './resolve-name.js'
 import { locAt, type ModuleInfo } from './source-files.js'
 import type { CacheAnnotation } from './types.js'
 import type { WalkState } from './walk-state.js'
@@ -38,15 +39,25 @@ export function jsDocCached(w: WalkState, mod: ModuleInfo, node: ts.Node): Found
   return undefined
 }
 
-/** The statement whose JSDoc annotates a registration call: the call must be the whole statement. */
-export function statementOf(call: ts.Node): ts.Statement | undefined {
-  let n: ts.Node = call
-  while (ts.isAwaitExpression(n.parent) || ts.isParenthesizedExpression(n.parent) || ts.isVoidExpression(n.parent)) {
-    n = n.parent
+/**
+ * The statement whose JSDoc annotates a registration call. In a chain
+ * (`/** @cached *\/ app.get('/a', h).get('/b', h2)`) the comment belongs to the first call, the
+ * one written right after it.
+ */
+export function statementOf(call: ts.CallExpression): ts.Statement | undefined {
+  const callee = unwrap(call.expression)
+  if (ts.isPropertyAccessExpression(callee)) {
+    const receiver = unwrap(callee.expression)
+    if (ts.isCallExpression(receiver) && ts.isPropertyAccessExpression(unwrap(receiver.expression))) return undefined
   }
-  if (ts.isExpressionStatement(n.parent)) return n.parent
-  // `/** @cached */ app.get(...).get(...)`: the comment belongs to the first call of the chain.
-  return undefined
+  let n: ts.Node = call
+  for (;;) {
+    const p = n.parent
+    if (ts.isPropertyAccessExpression(p) && p.expression === n && ts.isCallExpression(p.parent) && p.parent.expression === p) n = p.parent
+    else if (ts.isAwaitExpression(p) || ts.isParenthesizedExpression(p) || ts.isVoidExpression(p)) n = p
+    else break
+  }
+  return ts.isExpressionStatement(n.parent) ? n.parent : undefined
 }
 
 /** The statement that carries a function's JSDoc: `function f`, or `const f = ...`'s statement. */

@@ -69,6 +69,21 @@ describe('constants', () => {
   })
 })
 
+describe('JSDoc placement', () => {
+  it('gives a chain\'s comment to its first call, and reads JSDoc on handler declarations', () => {
+    const result = analyzeFiles({
+      'src/server.ts': `import { createApp } from 'kiln/runtime'\nimport { h } from './h.js'\nconst app = createApp()\n/** @cached ttl=1 */\napp.get('/a', () => 1).get('/b', () => 2)\napp.get('/c', h)\napp.get('/d', g)\n/** @cached ttl=4 */\nexport function g() {}\n`,
+      'src/h.ts': `/** Lists things.\n * @cached ttl=3 tags=x */\nexport const h = async () => []\n`,
+    })
+    expect(result.routes.map((r) => [r.path, r.cached?.options.ttl, r.cached?.file])).toEqual([
+      ['/a', 1, 'src/server.ts'],
+      ['/b', undefined, undefined],
+      ['/c', 3, 'src/h.ts'],
+      ['/d', 4, 'src/server.ts'],
+    ])
+  })
+})
+
 describe('tsconfig paths', () => {
   it('follows paths mapped in tsconfig (with extends and baseUrl)', () => {
     const result = analyzeFiles({
