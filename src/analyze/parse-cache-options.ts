@@ -69,7 +69,8 @@ function applyOption(
   } else if (kind === 'list') {
     if (value.kind !== 'list' && value.kind !== 'duration') return invalid()
     const items = value.kind === 'list' ? value.items : value.text.split(',').filter(Boolean)
-    out[option as 'tags' | 'query' | 'vary'] = option === 'vary' ? items.map((h) => h.toLowerCase()) : items
+    if (option === 'query' && items.length === 1 && items[0] === '*') out.query = '*'
+    else out[option as 'tags' | 'query' | 'vary'] = option === 'vary' ? items.map((h) => h.toLowerCase()) : items
   } else if (kind === 'flag') {
     if (value.kind !== 'flag') return invalid()
     out[option as 'private' | 'unsafeMethod'] = value.value
@@ -106,7 +107,8 @@ export function parseJsDocCached(
   const start = tag.index + tag[0].length
   const rest = commentText.slice(start)
   const end = rest.search(/(^|\s)@\w|\*\/$/)
-  const body = end === -1 ? rest : rest.slice(0, end)
+  // Blank out the `*` that starts each continuation line (same length, so offsets stay exact).
+  const body = (end === -1 ? rest : rest.slice(0, end)).replace(/(\n[ \t]*)\*/g, '$1 ')
   const options: CacheOptionsData = {}
   const diagnostics: Diagnostic[] = []
   const again = /(^|[\s*])@cached(?=[\s*]|$)/.exec(rest)
@@ -119,7 +121,7 @@ export function parseJsDocCached(
       hint: 'merge the options into one @cached tag',
     })
   }
-  for (const token of body.matchAll(/[^\s*]+/g)) {
+  for (const token of body.matchAll(/\S+/g)) {
     const pos = commentPos + start + (token.index ?? 0)
     const eq = token[0].indexOf('=')
     const name = eq === -1 ? token[0] : token[0].slice(0, eq)

@@ -57,8 +57,8 @@ export interface CacheOptionsData {
   swr?: number
   /** Tag templates; `{id}` is replaced by the route param at run time: `user:{id}`. */
   tags?: string[]
-  /** Query keys that are part of the cache key, in the order written. */
-  query?: string[]
+  /** Query keys that are part of the cache key, in the order written; `'*'` (written `query=*`): all of them. */
+  query?: string[] | '*'
   /** Request headers that are part of the cache key, lower-cased. */
   vary?: string[]
   /** Declared private: cached per identity; a request with Cookie/Authorization still uses it. */

@@ -35,6 +35,11 @@ describe('@cached option errors', () => {
     expect(result.routes[0].cached?.options).toEqual({ ttl: 60, key: { name: 'byUser', loc: { file: 'src/server.ts', line: 4, column: 20 } } })
   })
 
+  it('reads query=* as every query key', () => {
+    const result = analyzeFiles({ 'src/server.ts': `${header}/** @cached query=* */\napp.get('/a', () => 1)\napp.get('/b', cached(() => 1, { query: '*' }))\n` })
+    expect(result.routes.map((r) => r.cached?.options.query)).toEqual(['*', '*'])
+  })
+
   it('reports a key name that is not declared', () => {
     const result = analyzeFiles({ 'src/server.ts': `${header}/** @cached key=nobody */\napp.get('/a', () => 1)\n` })
     expect(diagnosticsText(result)).toEqual([
