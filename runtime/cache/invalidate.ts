@@ -1,4 +1,5 @@
 import { escapeGlob, globToRegExp } from './glob.js'
+import type { RedisLevel } from './redis-level.js'
 import { level2, redisErrorCounter, type CacheRoot, type StoreState } from './state.js'
 
 /**
@@ -43,33 +44,36 @@ function dropLocalAll(s: StoreState): void {
 
 export async function deleteKey(s: StoreState, key: string): Promise<void> {
   dropLocal(s, key)
-  const redis = level2(s)
-  if (redis === undefined) return
-  await redis.del([s.keyPrefix + key], redisErrorCounter(s))
-  await announce(s, { o: s.root.origin, c: s.name, k: key })
+  await reachRedis(s, async (redis, onError) => (await redis.del([s.keyPrefix + key], onError)) && (await announce(s, { o: s.root.origin, c: s.name, k: key })))
 }
 
-/** After a write-through `set`: other instances drop their level-1 copy and read Redis again. */
-export async function announceKey(s: StoreState, key: string): Promise<void> {
-  if (level2(s) !== undefined) await announce(s, { o: s.root.origin, c: s.name, k: key })
+/**
+ * After a write-through `set`: other instances drop their level-1 copy and read Redis again.
+ * When Redis could not take the new value, its old one is deleted (later, if need be), so no
+ * instance reads it back.
+ */
+export async function afterSet(s: StoreState, key: string, written: boolean): Promise<void> {
+  if (level2(s) === undefined) return
+  if (written && (await announce(s, { o: s.root.origin, c: s.name, k: key }))) return
+  await reachRedis(s, async (redis, onError) => (await redis.del([s.keyPrefix + key], onError)) && (await announce(s, { o: s.root.origin, c: s.name, k: key })), true)
 }
 
 export async function deletePattern(s: StoreState, pattern: string): Promise<number> {
   const dropped = new Set(dropLocalPattern(s, pattern))
-  const redis = level2(s)
-  if (redis === undefined) return dropped.size
-  const keys = await redis.scanDelete(escapeGlob(s.keyPrefix) + pattern, redisErrorCounter(s))
-  for (const k of keys) dropped.add(k.slice(s.keyPrefix.length))
-  await announce(s, { o: s.root.origin, c: s.name, p: pattern })
+  await reachRedis(s, async (redis, onError) => {
+    const r = await redis.scanDelete(escapeGlob(s.keyPrefix) + pattern, onError)
+    for (const k of r.keys) dropped.add(k.slice(s.keyPrefix.length))
+    return r.complete && (await announce(s, { o: s.root.origin, c: s.name, p: pattern }))
+  })
   return dropped.size
 }
 
 export async function clearStore(s: StoreState): Promise<void> {
   dropLocalAll(s)
-  const redis = level2(s)
-  if (redis === undefined) return
-  await redis.scanDelete(escapeGlob(s.keyPrefix) + '*', redisErrorCounter(s))
-  await announce(s, { o: s.root.origin, c: s.name, x: 1 })
+  await reachRedis(s, async (redis, onError) => {
+    const r = await redis.scanDelete(escapeGlob(s.keyPrefix) + '*', onError)
+    return r.complete && (await announce(s, { o: s.root.origin, c: s.name, x: 1 }))
+  })
 }
 
 /** One timestamp per tag, here, in Redis and on every instance: O(1) whatever the entry count. */
@@ -78,9 +82,25 @@ export async function invalidateTags(s: StoreState, tags: string[]): Promise<voi
   const at = root.now()
   for (const tag of tags) root.tags.bump(tag, at)
   if (root.redis === undefined) return
-  const onError = redisErrorCounter(s)
-  await Promise.all(tags.map((tag) => root.redis!.raise(root.prefix + 't:' + tag, at, root.tagRetentionMs, onError)))
-  await announce(s, { o: root.origin, t: tags, at })
+  await reachRedis(s, async (redis, onError) => {
+    const raised = await Promise.all(tags.map((tag) => redis.raise(root.prefix + 't:' + tag, at, root.tagRetentionMs, onError)))
+    return raised.every(Boolean) && (await announce(s, { o: root.origin, t: tags, at }))
+  }, true)
+}
+
+/**
+ * Run the Redis side of an invalidation; when it fails, replay it once Redis answers again (an
+ * invalidation lost for good would let other instances serve old entries from Redis).
+ */
+async function reachRedis(
+  s: StoreState,
+  op: (redis: RedisLevel, onError: (error: Error) => void) => Promise<boolean>,
+  always = false,
+): Promise<void> {
+  const redis = always ? s.root.redis : level2(s)
+  if (redis === undefined) return
+  const attempt = () => op(redis, redisErrorCounter(s))
+  if (!(await attempt())) redis.retryLater(attempt)
 }
 
 /** Apply another instance's invalidation. */
@@ -108,6 +128,6 @@ export function dropAllLocal(root: CacheRoot): void {
   for (const s of root.stores.values()) dropLocalAll(s)
 }
 
-async function announce(s: StoreState, m: Message): Promise<void> {
-  await s.root.redis?.publish(s.root.channel, JSON.stringify(m), redisErrorCounter(s))
+async function announce(s: StoreState, m: Message): Promise<boolean> {
+  return (await s.root.redis?.publish(s.root.channel, JSON.stringify(m), redisErrorCounter(s))) ?? true
 }

@@ -126,19 +126,19 @@ export async function readLevel2(s: StoreState, key: string): Promise<CacheEntry
   return entryAge(entry, s.root.now()) === 'expired' ? undefined : entry
 }
 
-/** Write-through to Redis; the key expires when the entry's stale window ends. */
-export async function writeLevel2(s: StoreState, key: string, entry: CacheEntry): Promise<void> {
+/** Write-through to Redis; the key expires when the entry's stale window ends. False: not written. */
+export async function writeLevel2(s: StoreState, key: string, entry: CacheEntry): Promise<boolean> {
   const redis = level2(s)
-  if (redis === undefined) return
+  if (redis === undefined) return true
   let buf: Buffer
   try {
     buf = encodeEntry(entry)
   } catch (error) {
     // Not JSON-serializable (a BigInt, a cycle): it stays in level 1 only.
     redisErrorCounter(s)(error as Error)
-    return
+    return false
   }
   const remaining = entry.created + entry.ttl + entry.swr - s.root.now()
-  if (remaining <= 0) return
-  await redis.set(s.keyPrefix + key, buf, Math.min(remaining, s.root.tagRetentionMs), redisErrorCounter(s))
+  if (remaining <= 0) return true
+  return redis.set(s.keyPrefix + key, buf, Math.min(remaining, s.root.tagRetentionMs), redisErrorCounter(s))
 }

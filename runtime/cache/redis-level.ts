@@ -12,17 +12,23 @@ export type OnRedisError = (error: Error) => void
 export interface RedisLevel {
   get(key: string, onError: OnRedisError): Promise<Buffer | undefined>
   set(key: string, value: Buffer, ttlMs: number, onError: OnRedisError): Promise<boolean>
-  del(keys: string[], onError: OnRedisError): Promise<void>
+  del(keys: string[], onError: OnRedisError): Promise<boolean>
   /** Numbers stored at `keys` (tag timestamps); undefined when Redis could not answer. */
   numbers(keys: string[], onError: OnRedisError, timeoutMs?: number): Promise<(number | undefined)[] | undefined>
   /** Set `key` to `time` unless it already holds a later time. */
   raise(key: string, time: number, ttlMs: number, onError: OnRedisError): Promise<boolean>
-  /** SCAN MATCH + UNLINK (never KEYS); the keys deleted. */
-  scanDelete(match: string, onError: OnRedisError): Promise<string[]>
+  /** SCAN MATCH + UNLINK (never KEYS); the keys deleted, and whether the scan got to its end. */
+  scanDelete(match: string, onError: OnRedisError): Promise<{ keys: string[]; complete: boolean }>
   publish(channel: string, message: string, onError: OnRedisError): Promise<boolean>
   /** Listen on `channel`; `onReconnect` runs when the subscription comes back after a drop. */
   subscribe(channel: string, onMessage: (message: string) => void, onReconnect: () => void): void
   state(): 'closed' | 'open' | 'half-open'
+  /**
+   * Run `op` again later (after the next successful command or reconnect) until it returns true:
+   * an invalidation that could not reach Redis is replayed once it can. At most 1,000 wait; past
+   * that the oldest is dropped (and reported through `onError`).
+   */
+  retryLater(op: () => Promise<boolean>): void
   /** The bound of one command, in milliseconds. */
   readonly timeoutMs: number
   /** Resolves true once both connections are up and subscribed, false after `timeoutMs`. */
@@ -52,12 +58,29 @@ export function createRedisLevel(o: RedisLevelOptions): RedisLevel {
   let sub: Redis | undefined
   let subscribed: Promise<unknown> = Promise.resolve()
   if (owned) client.on('error', o.onError)
+  const pending: (() => Promise<boolean>)[] = []
+  let draining = false
+  async function drain(): Promise<void> {
+    if (draining) return
+    draining = true
+    try {
+      while (pending.length > 0) {
+        const op = pending[0]
+        if (!(await op())) break
+        pending.shift()
+      }
+    } finally {
+      draining = false
+    }
+  }
+  client.on('ready', () => void drain())
 
   async function run<T>(command: (c: Redis) => Promise<T>, onError: OnRedisError, timeoutMs = o.timeoutMs): Promise<T | undefined> {
     if (timeoutMs <= 0 || client.status !== 'ready' || !breaker.allow()) return undefined
     try {
       const value = await withTimeout(command(client), timeoutMs)
       breaker.success()
+      if (pending.length > 0 && !draining) void drain()
       return value
     } catch (error) {
       breaker.failure()
@@ -70,9 +93,7 @@ export function createRedisLevel(o: RedisLevelOptions): RedisLevel {
     get: async (key, onError) => (await run((c) => c.getBuffer(key), onError)) ?? undefined,
     set: async (key, value, ttlMs, onError) =>
       (await run((c) => c.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs))), onError)) !== undefined,
-    async del(keys, onError) {
-      if (keys.length > 0) await run((c) => c.unlink(...keys), onError)
-    },
+    del: async (keys, onError) => keys.length === 0 || (await run((c) => c.unlink(...keys), onError)) !== undefined,
     async numbers(keys, onError, timeoutMs) {
       const values = await run((c) => c.mget(...keys), onError, timeoutMs)
       return values?.map((v) => (v === null ? undefined : Number(v)))
@@ -84,13 +105,13 @@ export function createRedisLevel(o: RedisLevelOptions): RedisLevel {
       let cursor = '0'
       do {
         const page = await run((c) => c.scan(cursor, 'MATCH', clientPrefix + match, 'COUNT', 1000), onError)
-        if (page === undefined) break
+        if (page === undefined) return { keys: deleted, complete: false }
         cursor = page[0]
         const keys = page[1].map((k) => k.slice(clientPrefix.length))
-        if (keys.length > 0 && (await run((c) => c.unlink(...keys), onError)) === undefined) break
+        if (keys.length > 0 && (await run((c) => c.unlink(...keys), onError)) === undefined) return { keys: deleted, complete: false }
         deleted.push(...keys)
       } while (cursor !== '0')
-      return deleted
+      return { keys: deleted, complete: true }
     },
     publish: async (channel, message, onError) => (await run((c) => c.publish(channel, message), onError)) !== undefined,
     subscribe(channel, onMessage, onReconnect) {
@@ -115,6 +136,13 @@ export function createRedisLevel(o: RedisLevelOptions): RedisLevel {
         return true
       } catch {
         return false
+      }
+    },
+    retryLater(op) {
+      pending.push(op)
+      if (pending.length > 1000) {
+        pending.shift()
+        o.onError(new Error('[kiln] runtime/cache: more than 1000 invalidations waiting for Redis; the oldest was dropped'))
       }
     },
     state: () => breaker.state(),

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache'
 import type { CacheEntry } from './entry.js'
-import { announceKey, clearStore, deleteKey, deletePattern, invalidateTags } from './invalidate.js'
+import { afterSet, clearStore, deleteKey, deletePattern, invalidateTags } from './invalidate.js'
 import { load, lookup, makeEntry, readLevel2, refresh, writeLevel2 } from './load.js'
 import { resolveEntryOptions, resolveStoreOptions, type ResolvedStoreOptions } from './resolve-options.js'
 import { createCounters, type CacheRoot, type StoreState } from './state.js'
@@ -66,37 +66,41 @@ export function createStore(root: CacheRoot, name: string, o: ResolvedStoreOptio
         s.inflight.delete(key)
       }
       s.lru.set(key, entry)
-      await writeLevel2(s, key, entry)
-      await announceKey(s, key)
+      await afterSet(s, key, await writeLevel2(s, key, entry))
     },
     delete: (key) => deleteKey(s, key),
     getOrLoad<T>(key: string, loader: () => T | Promise<T>, options?: CacheEntryOptions): Promise<T> {
       const now = root.now()
       const entry = lookup(s, key, now)
-      const resolved = resolveEntryOptions(options, s)
-      if (entry !== undefined) {
-        if (now - entry.created < entry.ttl) s.counters.hits++
-        else {
-          s.counters.staleHits++
-          refresh(s, key, entry, loader, resolved)
-        }
+      if (entry !== undefined && now - entry.created < entry.ttl) {
+        s.counters.hits++
         return Promise.resolve(entry.value as T)
       }
-      return load(s, key, loader, resolved).promise.then((r) => {
-        if (r.source === 'load') s.counters.misses++
-        else {
-          s.counters.l2Hits++
-          if (r.source === 'l2') s.counters.hits++
+      // Options are resolved off the hit path: only a load or a refresh needs them.
+      const resolved = resolveEntryOptions(options, s)
+      if (entry !== undefined) {
+        s.counters.staleHits++
+        refresh(s, key, entry, loader, resolved)
+        return Promise.resolve(entry.value as T)
+      }
+      return load(s, key, loader, resolved).promise.then(
+        (r) => {
+          if (r.source === 'load') s.counters.misses++
           else {
-            s.counters.staleHits++
-            refresh(s, key, r.entry!, loader, resolved)
+            s.counters.l2Hits++
+            if (r.source === 'l2') s.counters.hits++
+            else {
+              s.counters.staleHits++
+              refresh(s, key, r.entry!, loader, resolved)
+            }
           }
-        }
-        return r.value as T
-      }, (error) => {
-        s.counters.misses++
-        throw error
-      })
+          return r.value as T
+        },
+        (error) => {
+          s.counters.misses++
+          throw error
+        },
+      )
     },
     wrap<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>, options: CacheWrapOptions<A>) {
       return wrapFunction(fn, { ...options, cache: store })
