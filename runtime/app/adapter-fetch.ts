@@ -17,7 +17,10 @@ export async function handleFetch(app: App, request: Request): Promise<Response>
   const start = full.indexOf('/', full.indexOf('//') + 2)
   const url = start === -1 ? '/' : stripFragment(full.slice(start))
   const q = url.indexOf('?')
-  const ctx = new Context(app, request.method, url, q === -1 ? url : url.slice(0, q), toHeaderObject(request.headers))
+  const requestHeaders = toHeaderObject(request.headers)
+  // A Web Request carries its host in the URL, not in a header: give handlers (and cache keys) `host`.
+  requestHeaders.host ??= full.slice(full.indexOf('//') + 2, start === -1 ? undefined : start)
+  const ctx = new Context(app, request.method, url, q === -1 ? url : url.slice(0, q), requestHeaders)
   ctx.request = request
   app._inflight++
   if (app._metrics !== undefined) ctx._start = performance.now()

@@ -6,7 +6,7 @@ import { quiet } from './helpers.js'
 
 function makeApp() {
   const app = createApp({ metrics: false, maxBodySize: 32, logger: quiet })
-  app.get('/users/:id', (ctx) => ({ id: ctx.params.id, q: ctx.query.q ?? null, node: ctx.req === undefined }))
+  app.get('/users/:id', (ctx) => ({ id: ctx.params.id, q: ctx.query.q ?? null, node: ctx.req === undefined, host: ctx.host }))
   app.post('/echo', async (ctx) => ({ got: await ctx.readJson() }))
   app.get('/big', () => 'x'.repeat(4000))
   app.get('/stream', () => new ReadableStream({
@@ -29,7 +29,7 @@ describe('app.fetch', () => {
     const res = await app.fetch(new Request('http://example.test/users/5?q=hi'))
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8')
-    expect(await res.json()).toEqual({ id: '5', q: 'hi', node: true })
+    expect(await res.json()).toEqual({ id: '5', q: 'hi', node: true, host: 'example.test' })
   })
 
   it('reads a JSON body, and 413 over the limit', async () => {

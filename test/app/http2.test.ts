@@ -25,7 +25,7 @@ beforeAll(async () => {
   key = readFileSync(join(dir, 'key.pem'))
   cert = readFileSync(join(dir, 'cert.pem'))
   app = createApp({ metrics: false, logger: quiet })
-  app.get('/users/:id', (ctx) => ({ id: ctx.params.id, version: ctx.req?.httpVersion }))
+  app.get('/users/:id', (ctx) => ({ id: ctx.params.id, version: ctx.req?.httpVersion, host: ctx.headers.host }))
   app.get('/big', () => 'h2 '.repeat(2000))
   app.get('/stream', (ctx) => {
     ctx.header('content-type', 'text/plain')
@@ -64,7 +64,7 @@ describe('HTTP/2', () => {
   it('serves over h2', async () => {
     const r = await h2get('/users/3')
     expect(r.status).toBe(200)
-    expect(JSON.parse(r.body.toString())).toEqual({ id: '3', version: '2.0' })
+    expect(JSON.parse(r.body.toString())).toEqual({ id: '3', version: '2.0', host: `127.0.0.1:${port}` })
   })
 
   it('applies the HTTP rules and compression over h2', async () => {
@@ -90,7 +90,7 @@ describe('HTTP/2', () => {
         })
         .on('error', reject)
     })
-    expect(JSON.parse(body)).toEqual({ id: '4', version: '1.1' })
+    expect(JSON.parse(body)).toEqual({ id: '4', version: '1.1', host: `127.0.0.1:${port}` })
   })
 
   it('refuses http2 without key and cert', async () => {

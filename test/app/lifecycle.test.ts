@@ -35,10 +35,15 @@ describe('close()', () => {
   it('cuts requests still running after closeTimeout', async () => {
     const warnings: string[] = []
     const app = createApp({ metrics: false, closeTimeout: 50, logger: { warn: (m) => warnings.push(m), error: () => {} } })
-    app.get('/never', () => new Promise(() => {}))
+    let started!: () => void
+    const isStarted = new Promise<void>((r) => (started = r))
+    app.get('/never', () => {
+      started()
+      return new Promise(() => {})
+    })
     const { port } = await app.listen({ port: 0, host: '127.0.0.1' })
     const inflight = request(port, { path: '/never' }).catch((e: Error) => e)
-    await new Promise((r) => setTimeout(r, 20))
+    await isStarted
     await app.close()
     expect(await inflight).toBeInstanceOf(Error)
     expect(warnings.join()).toMatch(/1 request\(s\) still running after closeTimeout/)
