@@ -37,10 +37,37 @@ async function validate(ctx: PoolContext, conn: Conn, deadline: number): Promise
   }
 }
 
+/** Run `expireWaiters` at `at`, unless it is already due no later. */
+function armDeadline(ctx: PoolContext, at: number): void {
+  const { clock } = ctx.o
+  if (ctx.deadlineTimer !== undefined) {
+    if (ctx.deadlineAt <= at) return
+    clock.clearTimeout(ctx.deadlineTimer)
+  }
+  ctx.deadlineAt = at
+  ctx.deadlineTimer = clock.setTimeout(() => expireWaiters(ctx), Math.max(0, Math.ceil(at - clock.now())))
+}
+
+/** Reject every waiter past its deadline; re-arm for the earliest one left. */
+function expireWaiters(ctx: PoolContext): void {
+  ctx.deadlineTimer = undefined
+  ctx.deadlineAt = Infinity
+  const now = ctx.o.clock.now()
+  let next = Infinity
+  for (let i = 0; i < ctx.waiters.length; ) {
+    const waiter = ctx.waiters[i]
+    if (waiter.deadline <= now) {
+      ctx.waiters.splice(i, 1)
+      timedOut(ctx, waiter)
+    } else {
+      next = Math.min(next, waiter.deadline)
+      i++
+    }
+  }
+  if (next !== Infinity) armDeadline(ctx, next)
+}
+
 function timedOut(ctx: PoolContext, waiter: Waiter): void {
-  const at = ctx.waiters.indexOf(waiter)
-  if (at === -1) return
-  ctx.waiters.splice(at, 1)
   ctx.counters.timeouts++
   if (ctx.failStreak > 0) return waiter.reject(connectError(ctx))
   waiter.reject(
@@ -64,10 +91,9 @@ function wait(ctx: PoolContext, startedAt: number, site: Conn['site']): Promise<
   // The database is unreachable and the next attempt is not due yet: say so now.
   if (ctx.total === 0 && now < ctx.backoffUntil) return Promise.reject(connectError(ctx))
   return new Promise<Conn>((resolve, reject) => {
-    const waiter: Waiter = { resolve, reject, startedAt, site, timer: undefined }
-    const remaining = Math.max(0, startedAt + ctx.o.acquireTimeout - now)
-    waiter.timer = ctx.o.clock.setTimeout(() => timedOut(ctx, waiter), remaining)
+    const waiter: Waiter = { resolve, reject, startedAt, deadline: startedAt + ctx.o.acquireTimeout, site }
     ctx.waiters.push(waiter)
+    armDeadline(ctx, waiter.deadline)
     fill(ctx)
   })
 }

@@ -33,8 +33,9 @@ export interface Waiter {
   resolve(conn: Conn): void
   reject(error: Error): void
   startedAt: number
+  /** startedAt + acquireTimeout. */
+  deadline: number
   site: { stack?: string } | undefined
-  timer: unknown
 }
 
 export interface PoolCounters {
@@ -72,6 +73,9 @@ export interface PoolContext {
   lastConnectError: unknown
   retryTimer: unknown
   housekeepingTimer: unknown
+  /** One timer for the earliest waiter deadline (not one per waiter: it is set at every wait). */
+  deadlineTimer: unknown
+  deadlineAt: number
   /** Pending socket closes, awaited by close(). */
   readonly closers: Set<Promise<void>>
   /** Set by close(): called when nothing is used or opening any more. */
@@ -99,6 +103,8 @@ export function createContext(o: ResolvedPoolOptions): PoolContext {
     lastConnectError: undefined,
     retryTimer: undefined,
     housekeepingTimer: undefined,
+    deadlineTimer: undefined,
+    deadlineAt: Infinity,
     closers: new Set(),
     onDrained: undefined,
     counters: {

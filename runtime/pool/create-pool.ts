@@ -62,10 +62,8 @@ async function closePool(ctx: PoolContext): Promise<void> {
   ctx.closing = true
   clock.clearTimeout(ctx.housekeepingTimer)
   clock.clearTimeout(ctx.retryTimer)
-  for (const waiter of ctx.waiters.splice(0)) {
-    clock.clearTimeout(waiter.timer)
-    waiter.reject(new PoolClosedError())
-  }
+  clock.clearTimeout(ctx.deadlineTimer)
+  for (const waiter of ctx.waiters.splice(0)) waiter.reject(new PoolClosedError())
   for (const conn of ctx.idle.slice()) destroyConnection(ctx, conn, 'pool closing')
   if (ctx.used.size > 0 || ctx.opening > 0) await drain(ctx)
   if (ctx.used.size > 0) {
@@ -147,8 +145,11 @@ export function createPool(options: PoolOptions = {}): Pool {
   ready.catch(() => undefined) // handled here; rethrown to whoever awaits ready()
   let closing: Promise<void> | undefined
 
+  const publicOptions = { ...options }
+  // Like pg: the password stays usable but out of logs and JSON.stringify(pool.options).
+  if ('password' in publicOptions) Object.defineProperty(publicOptions, 'password', { enumerable: false })
   return {
-    options: Object.freeze({ ...options }),
+    options: Object.freeze(publicOptions),
     connect,
     query,
     withConnection,

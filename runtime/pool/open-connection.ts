@@ -58,10 +58,7 @@ function connectFailed(ctx: PoolContext, error: unknown): void {
   // Nothing open and nothing opening: nobody waiting can be served before the backoff ends,
   // so answer them now (503 + Retry-After) rather than at their deadline.
   if (ctx.total === 0 && ctx.waiters.length > 0) {
-    for (const waiter of ctx.waiters.splice(0)) {
-      ctx.o.clock.clearTimeout(waiter.timer)
-      waiter.reject(connectError(ctx))
-    }
+    for (const waiter of ctx.waiters.splice(0)) waiter.reject(connectError(ctx))
   }
   checkDrained(ctx)
   fill(ctx)

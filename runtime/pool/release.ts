@@ -84,7 +84,6 @@ export function leaseConnection(ctx: PoolContext, conn: Conn, startedAt: number,
 export function makeAvailable(ctx: PoolContext, conn: Conn): void {
   const waiter = ctx.waiters.shift()
   if (waiter !== undefined) {
-    ctx.o.clock.clearTimeout(waiter.timer)
     leaseConnection(ctx, conn, waiter.startedAt, waiter.site)
     waiter.resolve(conn)
     return

@@ -135,3 +135,35 @@ describe('idle timeout and lifetime', () => {
     expect(pool.getStats()).toMatchObject({ destroyed: 1, idle: 0 })
   })
 })
+
+describe('acquire deadlines', () => {
+  it('each waiter times out at its own deadline, in order; the others keep waiting and are served', async () => {
+    const { pool, clock } = open({ max: 1, acquireTimeout: 5000, leakDetectionThreshold: false })
+    const held = await pool.connect()
+    const settled: string[] = []
+    const waiter = (name: string) =>
+      pool.connect().then(
+        (db) => (settled.push(`${name} served`), db),
+        (error: Error) => void settled.push(`${name} ${error.name}`),
+      )
+    const a = waiter('a')
+    clock.advance(1000)
+    const b = waiter('b')
+    clock.advance(1000)
+    const c = waiter('c')
+    clock.advance(3000) // a's deadline
+    await a
+    expect(settled).toEqual(['a PoolExhaustedError'])
+    clock.advance(999)
+    await Promise.resolve()
+    expect(settled).toEqual(['a PoolExhaustedError'])
+    clock.advance(1) // b's deadline
+    await b
+    expect(settled).toEqual(['a PoolExhaustedError', 'b PoolExhaustedError'])
+    held.release()
+    const db = await c
+    expect(settled).toEqual(['a PoolExhaustedError', 'b PoolExhaustedError', 'c served'])
+    expect(pool.getStats()).toMatchObject({ timeouts: 2, pending: 0, used: 1 })
+    ;(db as { release(): void }).release()
+  })
+})
