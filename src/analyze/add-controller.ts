@@ -108,6 +108,7 @@ export function addController(w: WalkState, ref: AppRef, mod: ModuleInfo, expr: 
         ...(unresolved ? { unresolved } : {}),
         found,
         fn: { mod: cmod, node: member },
+        site: { mod: cmod, node: member },
       })
     }
   }

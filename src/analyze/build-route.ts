@@ -61,6 +61,7 @@ export function buildRoute(
     registeredOn: '',
     ...(unresolved ? { unresolved } : {}),
     found: doc ? [doc, ...info.annotations] : info.annotations,
+    site: { mod, node: call },
     ...('fn' in info && info.fn ? { fn: info.fn } : {}),
   }
 }

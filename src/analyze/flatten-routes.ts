@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from '../types.js'
 import { checkCacheSafety } from './check-cache-safety.js'
+import { resolveName } from './resolve-name.js'
 import { locOf } from './source-files.js'
 import type { AnalyzedRoute, CacheAnnotation, RoutePrefix } from './types.js'
 import type { AppState, PrefixDraft, RouteDraft, WalkState } from './walk-state.js'
@@ -55,7 +56,7 @@ function finishRoute(w: WalkState, draft: RouteDraft, prefixes: PrefixDraft[], i
   const reason = draft.unresolved ?? prefixes.find((p) => p.unresolved)?.unresolved
   const label = reason ? `${draft.method} (unresolved path)` : `${draft.method} ${path}`
   const cached = finishCache(w, draft, label)
-  const { found: _found, fn: _fn, unresolved: _unresolved, prefixes: _prefixes, ...rest } = draft
+  const { found: _found, fn: _fn, site: _site, unresolved: _unresolved, prefixes: _prefixes, ...rest } = draft
   return {
     index,
     method: draft.method,
@@ -98,6 +99,21 @@ function finishCache(w: WalkState, draft: RouteDraft, label: string): CacheAnnot
       loc: annotation.loc,
       hint: `remove @cached, or add unsafeMethod to it if this ${draft.method} is safe to replay from the cache`,
     })
+  }
+  const key = annotation.options.key
+  // A JSDoc on a handler declared in another module: the plugin wraps the handler where the route
+  // is registered, so the key function must be in scope there too.
+  if (key && annotation.source === 'jsdoc' && annotation.file !== draft.site.mod.rel) {
+    if (!resolveName(w.ctx, draft.site.mod, key.name, draft.site.node)) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'cache-key-out-of-scope',
+        message: `@cached key "${key.name}" is not in scope in ${draft.site.mod.rel}, where ${label} is registered`,
+        loc: key.loc,
+        related: [{ message: 'registered', loc: draft.loc }],
+        hint: `import ${key.name} in ${draft.site.mod.rel}, or move @cached to the registration`,
+      })
+    }
   }
   const unsafe = checkCacheSafety(w, label, annotation.options, annotation.loc, draft.fn)
   if (unsafe) diagnostics.push(unsafe)

@@ -18,6 +18,8 @@ export type RouteDraft = Omit<AnalyzedRoute, 'index' | 'path' | 'app' | 'fallbac
   found: FoundAnnotation[]
   /** The function that runs per request, for the cache-safety check. */
   fn?: { mod: ModuleInfo; node: ts.FunctionLikeDeclaration }
+  /** The registration call (or controller method): where the emitted `cached()` wrapper will live. */
+  site: { mod: ModuleInfo; node: ts.Node }
 }
 
 /** A prefix step, with the reason when its path could not be resolved. */

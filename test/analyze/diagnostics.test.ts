@@ -35,6 +35,16 @@ describe('@cached option errors', () => {
     expect(result.routes[0].cached?.options).toEqual({ ttl: 60, key: { name: 'byUser', loc: { file: 'src/server.ts', line: 4, column: 20 } } })
   })
 
+  it('requires a JSDoc key function to be in scope where the route is registered', () => {
+    const result = analyzeFiles({
+      'src/server.ts': `${header}import { me } from './me.js'\napp.get('/me', me)\n`,
+      'src/me.ts': `const byUser = (ctx) => ctx.state.user.id\n/** @cached ttl=60 key=byUser */\nexport const me = (ctx) => ctx.state.user\n`,
+    })
+    expect(diagnosticsText(result)).toEqual([
+      '[kiln] src/me.ts:2:20: @cached key "byUser" is not in scope in src/server.ts, where GET /me is registered (registered at src/server.ts:4:1)\nhint: import byUser in src/server.ts, or move @cached to the registration',
+    ])
+  })
+
   it('reads query=* as every query key', () => {
     const result = analyzeFiles({ 'src/server.ts': `${header}/** @cached query=* */\napp.get('/a', () => 1)\napp.get('/b', cached(() => 1, { query: '*' }))\n` })
     expect(result.routes.map((r) => r.cached?.options.query)).toEqual(['*', '*'])
