@@ -6,7 +6,7 @@ export class StoredResponse {
   /** Bytes this response costs in level 1 (body + headers + key overhead estimate). */
   readonly size: number
   /**
-   * `headers` plus empty `age` and `x-cache` slots. A hit copies it with a spread and fills the
+   * `headers` plus `age`, `x-cache` and `content-length` slots. A hit copies it with a spread and fills the
    * slots: adding new keys to a spread copy instead hits a slow path in V8 (about 5 µs, measured
    * on Node 20 against 0.07 µs for this).
    */
@@ -23,6 +23,8 @@ export class StoredResponse {
     let size = body.byteLength + 64
     for (const name in headers) size += name.length + String(headers[name]).length + 4
     this.size = size
-    this.template = { ...headers, age: '0', 'x-cache': '' }
+    // content-length too: the app's send path copies the headers and sets it, which then is no
+    // new key either (its value is this body's length, so it is right as it stands).
+    this.template = { ...headers, age: '0', 'x-cache': '', 'content-length': String(body.byteLength) }
   }
 }
