@@ -63,12 +63,16 @@ export async function checkReady(registry: SourceRegistry, timeoutMs: number): P
   return { status, checks }
 }
 
-/** Redis as the caches see it: an open (or probing) circuit means Redis is unreachable. */
+/**
+ * Redis as the caches see it: `off` (no Redis) and `closed` (circuit closed: commands go through)
+ * are fine; anything else (`open`, `half-open`, or a state a cache adds for a lost connection)
+ * means Redis is not answering and the caches serve from level 1.
+ */
 function _redisCheck(registry: SourceRegistry): CheckResult | undefined {
   const caches = readCaches(resolveCaches(registry))
-  const states = Object.values(caches).map((s) => s.redis).filter((s) => typeof s === 'string' && s !== 'off')
+  const states = Object.values(caches).map((s) => s.redis).filter((s): s is string => typeof s === 'string' && s !== 'off')
   if (states.length === 0) return undefined
-  const bad = states.find((s) => s === 'open' || s === 'half-open')
+  const bad = states.find((s) => s !== 'closed')
   return bad === undefined ? { status: 'ok' } : { status: 'degraded', error: `redis circuit ${bad}: serving from level 1` }
 }
 

@@ -172,10 +172,13 @@ describe('/__kiln/ready', () => {
     metrics.addCache('default', { getStats: () => ({ hits: 0, misses: 0, redis }) })
     metrics.setPool({ getStats: () => ({}), ping: async () => {} })
     expect(json(await call(metrics, { path: '/__kiln/ready' })).status).toBe('ok')
-    redis = 'open'
-    const res = await call(metrics, { path: '/__kiln/ready' })
-    expect(res?.status).toBe(200)
-    expect(json(res)).toEqual({ status: 'degraded', checks: { db: { status: 'ok' }, redis: { status: 'degraded' } } })
+    for (redis of ['open', 'half-open', 'down']) {
+      const res = await call(metrics, { path: '/__kiln/ready' })
+      expect(res?.status, redis).toBe(200)
+      expect(json(res), redis).toEqual({ status: 'degraded', checks: { db: { status: 'ok' }, redis: { status: 'degraded' } } })
+    }
+    redis = 'off'
+    expect(json(await call(metrics, { path: '/__kiln/ready' }))).toEqual({ status: 'ok', checks: { db: { status: 'ok' } } })
   })
 
   it('runs custom checks: critical ones make it down, others degraded', async () => {
