@@ -55,7 +55,7 @@ function finishRoute(w: WalkState, draft: RouteDraft, prefixes: PrefixDraft[], i
   path = joinPath(path, draft.localPath) || '/'
   const reason = draft.unresolved ?? prefixes.find((p) => p.unresolved)?.unresolved
   const label = reason ? `${draft.method} (unresolved path)` : `${draft.method} ${path}`
-  const cached = finishCache(w, draft, label)
+  const cached = finishCache(w, draft, label, reason ? undefined : path)
   const { found: _found, fn: _fn, site: _site, unresolved: _unresolved, prefixes: _prefixes, ...rest } = draft
   return {
     index,
@@ -75,7 +75,30 @@ function finishRoute(w: WalkState, draft: RouteDraft, prefixes: PrefixDraft[], i
   }
 }
 
-function finishCache(w: WalkState, draft: RouteDraft, label: string): CacheAnnotation | undefined {
+/** Param names of a path: `:id`, `:id(\\d+)`, `:id?`, `{id}`, and `*`. */
+function pathParams(path: string): string[] {
+  const names = [...path.matchAll(/:([A-Za-z_$][\w$]*)|\{([A-Za-z_$][\w$]*)\}/g)].map((m) => m[1] ?? m[2])
+  return path.split('/').some((s) => s.endsWith('*')) ? [...names, '*'] : names
+}
+
+/** runtime/cache fills `{name}` in a tag from the route's params: a name the route lacks would become ''. */
+function checkTagParams(diagnostics: Diagnostic[], annotation: CacheAnnotation, label: string, path: string): void {
+  const params = pathParams(path)
+  for (const tag of annotation.options.tags ?? []) {
+    for (const m of tag.matchAll(/\{([^}]+)\}/g)) {
+      if (params.includes(m[1])) continue
+      diagnostics.push({
+        severity: 'error',
+        code: 'cache-unknown-tag-param',
+        message: `@cached tag "${tag}" uses {${m[1]}}, but ${label} has no param "${m[1]}"`,
+        loc: annotation.loc,
+        hint: params.length ? `params of this route: ${params.join(', ')}` : 'this route has no params: use a constant tag',
+      })
+    }
+  }
+}
+
+function finishCache(w: WalkState, draft: RouteDraft, label: string, path?: string): CacheAnnotation | undefined {
   const diagnostics: Diagnostic[] = w.ctx.diagnostics
   for (const f of draft.found) diagnostics.push(...f.diagnostics)
   const [first, second] = draft.found
@@ -115,6 +138,7 @@ function finishCache(w: WalkState, draft: RouteDraft, label: string): CacheAnnot
       })
     }
   }
+  if (path !== undefined) checkTagParams(diagnostics, annotation, label, path)
   const unsafe = checkCacheSafety(w, label, annotation.options, annotation.loc, draft.fn)
   if (unsafe) diagnostics.push(unsafe)
   return annotation

@@ -45,6 +45,15 @@ describe('@cached option errors', () => {
     ])
   })
 
+  it('checks tag placeholders against the route params', () => {
+    const result = analyzeFiles({
+      'src/server.ts': `${header}app.group('/users/:id', (r) => {\n  /** @cached tags=user:{id},post:{postId} */\n  r.get('/posts/{pid}', () => 1)\n})\n`,
+    })
+    expect(diagnosticsText(result)).toEqual([
+      '[kiln] src/server.ts:4:3: @cached tag "post:{postId}" uses {postId}, but GET /users/:id/posts/{pid} has no param "postId"\nhint: params of this route: id, pid',
+    ])
+  })
+
   it('reads query=* as every query key', () => {
     const result = analyzeFiles({ 'src/server.ts': `${header}/** @cached query=* */\napp.get('/a', () => 1)\napp.get('/b', cached(() => 1, { query: '*' }))\n` })
     expect(result.routes.map((r) => r.cached?.options.query)).toEqual(['*', '*'])
