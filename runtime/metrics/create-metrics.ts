@@ -2,11 +2,15 @@
  * `createMetrics(options)`: the recorder, the sources other features report, and the admin
  * endpoints, behind one object the app holds as `app.metrics`.
  *
+ * An app makes its own (`createApp({ metrics: { token } })`) and attaches itself, so its cache and
+ * pool are read without further wiring. Standalone:
+ *
  * @example
  * const metrics = createMetrics({ token: process.env.KILN_ADMIN_TOKEN, sampleRate: 0.1 })
- * metrics.addCache('default', app.cache)
- * metrics.setPool(app.db)
+ * metrics.addCache('sessions', sessionCache)
+ * metrics.registerSource('queue', () => ({ depth: queue.length }))
  * metrics.recordRequest('GET /users/:id', 200, 0.0042)
+ * const text = await metrics.prometheus()
  */
 import type { KilnAppLike } from '../types.js'
 import { startAdminServer, type AdminServer } from './admin-server.js'
