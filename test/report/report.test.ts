@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { analyzeRoutes } from '../../src/analyze/analyze-routes.js'
 import { runReport } from '../../src/cli/report.js'
 import { compileApps } from '../../src/emit/compile-apps.js'
+import { createReport } from '../../src/report/create-report.js'
 import { buildRouteStats, routeShape } from '../../src/report/build-route-stats.js'
 import { diffRouteStats, parseRouteStats } from '../../src/report/diff-route-stats.js'
 import { formatSummary } from '../../src/report/format-summary.js'
@@ -95,6 +96,20 @@ describe('summary and diff', () => {
     expect(parseRouteStats(JSON.stringify(stats))?.totalRoutes).toBe(11)
     expect(parseRouteStats({ ...stats, schemaVersion: 2 })).toBeUndefined()
     expect(parseRouteStats('not json')).toBeUndefined()
+  })
+})
+
+describe('createReport', () => {
+  it('diffs against the previous report text and renders the three files', () => {
+    const analysis = analyze('basic')
+    const first = createReport(analysis, compileApps(analysis))
+    expect(first.diff).toBeUndefined()
+    expect(first.summary).not.toContain('changes')
+    expect(first.files.text.startsWith(first.summary)).toBe(true)
+    const second = createReport(analysis, compileApps(analysis), first.files.json)
+    expect(second.files.json).toBe(first.files.json)
+    expect(second.summary).toContain('no route changes since the previous build')
+    expect(createReport(analysis, undefined, '{"schemaVersion":0}').diff).toBeUndefined()
   })
 })
 
