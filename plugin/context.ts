@@ -9,7 +9,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { Project, ts } from 'ts-morph'
 import { analyzeRoutes } from '../src/analyze/analyze-routes.js'
 import type { AnalysisResult } from '../src/analyze/types.js'
-import { compileApps, type CompiledApps } from '../src/emit/compile-apps.js'
+import { compileApps, type CompileCache, type CompiledApps } from '../src/emit/compile-apps.js'
 import { planEmission, type EmissionPlan } from '../src/emit/plan-emission.js'
 import { transformModule, type TransformOutput } from '../src/emit/transform-module.js'
 import { routerKeyOf } from '../src/emit/virtual-ids.js'
@@ -57,7 +57,12 @@ export interface KilnPluginContext {
   readonly analysis: AnalysisResult | undefined
 }
 
-const APP_MODULE = /\bcreateApp\s*\(/
+const CREATE_APP = /\bcreateApp\s*\(/
+
+/** A module that may create an app: it calls `createApp(` and imports kiln's runtime by name. */
+function mayCreateApp(code: string, runtimeModules: string[]): boolean {
+  return CREATE_APP.test(code) && runtimeModules.some((m) => code.includes(`'${m}'`) || code.includes(`"${m}"`))
+}
 
 export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPluginContext {
   let options = resolveKilnOptions(userOptions)
@@ -75,6 +80,11 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
   let dev = false
   let lastChange: { file: string; text: string | undefined; changed: string[] } | undefined
   const output = createOutputState()
+  const compileCache: CompileCache = new Map()
+  /** Last output per module: a rebuild re-sends unchanged modules, and their edits did not change. */
+  const transformed = new Map<string, { code: string; key: string; out: TransformOutput | null }>()
+  /** What the outputs were last written for: an unchanged analysis rewrites nothing. */
+  let writtenFor: string | undefined
 
   const rel = (abs: string) => {
     const r = relative(options.root, abs)
@@ -96,16 +106,24 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
         if (text !== undefined) read.set(file, text)
         return text
       },
-      runtimeModules: [...new Set([options.runtimeModule, 'kiln/runtime', 'kiln'])],
+      runtimeModules: runtimeModules(),
     })
     texts = read
-    compiled = compileApps(analysis, options.router)
+    compiled = compileApps(analysis, options.router, compileCache)
     const source = (file: string) => read.get(resolve(options.root, file))
     plan = planEmission(analysis, compiled.apps, source)
     pending = [...analysis.diagnostics, ...compiled.diagnostics, ...plan.diagnostics]
     handedOut = false
     stats.analyses++
-    if (dev) writeOutputs(output, options, analysis, compiled, plan.diagnostics)
+    if (dev) finish()
+  }
+
+  function finish(): void {
+    if (analysis === undefined || compiled === undefined) return
+    const key = outputKey(analysis, compiled, pending)
+    if (key === writtenFor) return
+    writeOutputs(output, options, analysis, compiled, plan?.diagnostics)
+    writtenFor = key
   }
 
   /** Re-analyze when a file the analysis read has different text now (content hash per file). */
@@ -125,6 +143,7 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
     if (changed) analyze(overrides)
   }
 
+  const runtimeModules = () => [...new Set([options.runtimeModule, 'kiln/runtime', 'kiln'])]
   const hashes = () => new Map((compiled?.apps ?? []).map((a) => [a.key, a.hash]))
 
   return {
@@ -149,13 +168,18 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
       const abs = cleanId(id)
       if (this.isOwnOutput(abs)) return null
       const known = texts.has(abs)
-      if (!known && !entries.has(abs) && APP_MODULE.test(code)) entries.add(abs)
+      if (!known && !entries.has(abs) && mayCreateApp(code, runtimeModules())) entries.add(abs)
       if (entries.size === 0) return null
       refresh(new Map([[abs, code]]))
       if (!texts.has(abs)) return null
       const emission = plan?.modules.get(rel(abs))
       if (emission === undefined) return null
-      return transformModule(code, emission, { sourceFile: abs, runtimeModule: options.runtimeModule })
+      const key = JSON.stringify(emission)
+      const last = transformed.get(abs)
+      if (last !== undefined && last.code === code && last.key === key) return last.out
+      const out = transformModule(code, emission, { sourceFile: abs, runtimeModule: options.runtimeModule })
+      transformed.set(abs, { code, key, out })
+      return out
     },
     loadRouter(id) {
       const key = routerKeyOf(id)
@@ -201,10 +225,20 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
       return files
     },
     finishBuild() {
-      if (analysis === undefined || compiled === undefined) return
-      writeOutputs(output, options, analysis, compiled, plan?.diagnostics)
+      finish()
     },
   }
+}
+
+/** Everything the report and routes.d.ts show: equal keys, equal files (spans and texts excluded). */
+function outputKey(analysis: AnalysisResult, compiled: CompiledApps, diagnostics: Diagnostic[]): string {
+  return JSON.stringify([
+    analysis.routes.map((r) => [r.app, r.index, r.method, r.path, r.loc, r.cached?.source, r.cached?.options, r.lazy?.specifier, r.fallback]),
+    analysis.apps.map((a) => [a.id, a.loc, a.root]),
+    analysis.resources.map((r) => [r.name, r.specifier, r.loc]),
+    compiled.apps.map((a) => [a.key, a.hash, a.wired]),
+    diagnostics.map((d) => [d.severity, d.code, d.message, d.loc, d.related, d.hint]),
+  ])
 }
 
 /** A bundler id without query or hash suffix (`/a/b.ts?v=123` → `/a/b.ts`). */

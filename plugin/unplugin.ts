@@ -2,6 +2,9 @@
  * kiln's one plugin, for every bundler (unplugin). The hooks forward to the plugin context
  * (context.ts), which does the I/O; the passes it runs are pure functions in src/.
  */
+import { readFile } from 'node:fs/promises'
+import { dirname, extname } from 'node:path'
+import type { PluginBuild } from 'esbuild'
 import { createUnplugin, type UnpluginContext } from 'unplugin'
 import type { Diagnostic } from '../src/types.js'
 import { formatDiagnostic } from './format.js'
@@ -25,7 +28,7 @@ function report(ctx: KilnPluginContext, bundler: UnpluginContext): void {
   if (errors.length > 0) bundler.error(errors.map((d) => formatDiagnostic(d)).join('\n'))
 }
 
-export const kilnUnplugin = createUnplugin<KilnOptions | undefined, false>((userOptions = {}) => {
+export const kilnUnplugin = createUnplugin<KilnOptions | undefined, false>((userOptions = {}, meta) => {
   const ctx = createKilnPluginContext(userOptions)
   const ownOutputs = () => {
     const out: string[] = []
@@ -53,7 +56,9 @@ export const kilnUnplugin = createUnplugin<KilnOptions | undefined, false>((user
         return ctx.loadRouter(RESOLVED_ROUTER_PREFIX + id.slice(at + RESOLVED_ROUTER_PREFIX.length - 1)) ?? null
       },
     },
-    transform: {
+    // esbuild: see esbuildSetup; through unplugin's transform every module would come back to
+    // esbuild as new contents on every rebuild, defeating esbuild's own incremental cache.
+    transform: meta.framework === 'esbuild' ? undefined : {
       filter: { id: { include: SOURCE_FILE, exclude: SKIPPED } },
       handler(code, id) {
         const out = ctx.transform(code, id)
@@ -67,6 +72,12 @@ export const kilnUnplugin = createUnplugin<KilnOptions | undefined, false>((user
     },
     buildEnd() {
       ctx.finishBuild()
+    },
+    esbuild: {
+      // Only kiln's own ids go through JavaScript; everything else stays inside esbuild.
+      onResolveFilter: new RegExp(`^${escape(ROUTER_MODULE_PREFIX)}`),
+      onLoadFilter: new RegExp(escape(RESOLVED_ROUTER_PREFIX.slice(1))),
+      setup: (build) => esbuildSetup(ctx, build),
     },
     vite: {
       api: { kiln: ctx },
@@ -99,6 +110,32 @@ export const kilnUnplugin = createUnplugin<KilnOptions | undefined, false>((user
     },
   }
 })
+
+/**
+ * Transform for esbuild: a module kiln does not change is left to esbuild's own loader (returning
+ * undefined), so a rebuild re-parses only what changed. Diagnostics ride on the first module.
+ */
+function esbuildSetup(ctx: KilnPluginContext, build: PluginBuild): void {
+  build.onLoad({ filter: SOURCE_FILE, namespace: 'file' }, async (args) => {
+    if (SKIPPED.test(args.path)) return undefined
+    const code = await readFile(args.path, 'utf8')
+    const out = ctx.transform(code, args.path)
+    const diagnostics = ctx.takeDiagnostics()
+    const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => ({ text: formatDiagnostic(d) }))
+    const warnings = diagnostics.filter((d) => d.severity !== 'error').map((d) => ({ text: formatDiagnostic(d) }))
+    if (out === null && errors.length === 0 && warnings.length === 0) return undefined
+    const contents = out === null ? code : `${out.code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(out.map.toString()).toString('base64')}`
+    // One error for all: like bundler.error elsewhere, the build stops with every error listed.
+    const error = errors.length > 0 ? [{ text: errors.map((e) => e.text).join('\n') }] : []
+    return { contents, loader: esbuildLoader(args.path), resolveDir: dirname(args.path), errors: error, warnings }
+  })
+}
+
+function esbuildLoader(file: string): 'ts' | 'tsx' | 'js' | 'jsx' {
+  const ext = extname(file)
+  if (ext === '.tsx' || ext === '.jsx') return ext.slice(1) as 'tsx' | 'jsx'
+  return ext === '.ts' || ext === '.mts' || ext === '.cts' ? 'ts' : 'js'
+}
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')

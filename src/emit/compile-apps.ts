@@ -23,7 +23,7 @@ export interface CompiledApps {
  * paths and upper-case methods: exactly the table runtime/app hashes over what it registered, so
  * the hashes agree whenever the build saw what the app does.
  */
-export function compileApps(analysis: AnalysisResult, options: RouterOptions = {}): CompiledApps {
+export function compileApps(analysis: AnalysisResult, options: RouterOptions = {}, cache?: CompileCache): CompiledApps {
   const diagnostics: Diagnostic[] = []
   const apps: AppRouter[] = []
   for (const app of analysis.apps.filter((a) => a.root)) {
@@ -37,7 +37,7 @@ export function compileApps(analysis: AnalysisResult, options: RouterOptions = {
     }
     let compiled: ReturnType<typeof compileRouter>
     try {
-      compiled = compileRouter(routes.map(toRouteInput), options)
+      compiled = compileCached(routes.map(toRouteInput), options, cache)
     } catch (error) {
       // compileRouter throws on error diagnostics (duplicates, bad constraints…) and attaches them.
       const found = (error as { diagnostics?: Diagnostic[] }).diagnostics
@@ -50,6 +50,25 @@ export function compileApps(analysis: AnalysisResult, options: RouterOptions = {
     apps.push({ app, key, hash: compiled.hash, wired: true, routes, code: compiled.code, compiled })
   }
   return { apps, diagnostics }
+}
+
+/**
+ * Compiled routers by route table, kept by the plugin between builds: a rebuild whose table did
+ * not change (an edited handler) reuses the router instead of compiling 1,000 routes again.
+ */
+export type CompileCache = Map<string, ReturnType<typeof compileRouter>>
+
+function compileCached(inputs: RouteInput[], options: RouterOptions, cache: CompileCache | undefined): ReturnType<typeof compileRouter> {
+  if (cache === undefined) return compileRouter(inputs, options)
+  const key = JSON.stringify([inputs.map((r) => [r.method, r.path]), options])
+  const hit = cache.get(key)
+  // Warnings carry locations, which an edit elsewhere in a file may have moved: recompile then.
+  if (hit !== undefined && hit.diagnostics.length === 0) return hit
+  const compiled = compileRouter(inputs, options)
+  // One entry per app is enough to keep a rebuild cheap; older tables are dropped.
+  if (cache.size > 8) cache.clear()
+  cache.set(key, compiled)
+  return compiled
 }
 
 export function toRouteInput(route: AnalyzedRoute): RouteInput {

@@ -20,7 +20,7 @@ export interface TransformOutput {
 /**
  * Apply kiln's edits to one user module. The added imports go on the module's first line (after a
  * hashbang) so every original line keeps its number even where source maps are off; the hires map
- * points every original token at its place. Returns null when there is nothing to do or the module
+ * points every original word at its place. Returns null when there is nothing to do or the module
  * is already transformed (transforming twice equals transforming once).
  */
 export function transformModule(code: string, emission: ModuleEmission, options: TransformOptions): TransformOutput | null {
@@ -56,6 +56,8 @@ export function transformModule(code: string, emission: ModuleEmission, options:
 
   return {
     code: s.toString(),
-    map: s.generateMap({ hires: true, source: options.sourceFile, includeContent: true }),
+    // 'boundary': a mapping at every word boundary points each identifier at its original place, at
+    // a fraction of the size of a per-character map (100 modules re-sent to the bundler per rebuild).
+    map: s.generateMap({ hires: 'boundary', source: options.sourceFile, includeContent: true }),
   }
 }

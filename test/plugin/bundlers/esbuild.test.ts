@@ -3,7 +3,6 @@ import { build } from 'esbuild'
 import kiln from '../../../plugin/esbuild.js'
 import { describeBundler } from './describe-bundler.js'
 import { ENTRY, ROOT } from './harness.js'
-import { supportPlugin } from './support-plugin.js'
 
 describeBundler('esbuild', async (paths) => {
   await build({
@@ -16,7 +15,12 @@ describeBundler('esbuild', async (paths) => {
     outdir: paths.outDir,
     sourcemap: true,
     logLevel: 'silent',
-    plugins: [kiln({ root: ROOT, report: paths.report, dts: paths.dts, summary: false }), supportPlugin.esbuild({ runtimeFile: paths.runtimeFile })],
+    packages: 'external',
+    plugins: [
+      kiln({ root: ROOT, report: paths.report, dts: paths.dts, summary: false }),
+      // esbuild resolves `./x.js` to `./x.ts` itself; only `kiln/runtime` needs pointing at the prebuilt runtime.
+      { name: 'kiln-runtime', setup: (b) => b.onResolve({ filter: /^kiln\/runtime$/ }, () => ({ path: paths.runtimeFile })) },
+    ],
   })
   return join(paths.outDir, 'main.js')
 })
