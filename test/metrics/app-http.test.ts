@@ -115,4 +115,34 @@ describe('metrics in an app', () => {
     expect(ready.status).toBe(503)
     expect(await ready.json()).toEqual({ status: 'down', checks: { db: { status: 'down' } } })
   })
+
+  it('moves the admin endpoints to adminPort, off the app port', async () => {
+    const base = await start({ metrics: { token: TOKEN, adminPort: 0 } }, (app) => app.get('/', () => 'hi'))
+    expect((await fetch(`${base}/`)).status).toBe(200)
+    expect((await fetch(`${base}/__kiln/stats`, { headers: bearer })).status).toBe(404)
+    expect((await fetch(`${base}/__kiln/health`)).status).toBe(404)
+    const port = await apps[0].metrics!.start() // the server the app opened when it prepared its routes
+    const stats = await (await fetch(`http://127.0.0.1:${port}/__kiln/stats`, { headers: bearer })).json()
+    expect(stats.routes.map((r: { id: string }) => r.id)).toEqual(['GET /', '__unknown__'])
+    expect((await fetch(`http://127.0.0.1:${port}/__kiln/stats`)).status).toBe(401)
+  })
+
+  it('shows named lazy resources and their state', async () => {
+    const { lazy, unregisterResource } = await import('../../runtime/lazy/index.js')
+    const name = `metrics-test-${process.pid}`
+    const pricing = lazy(async () => ({ table: [1, 2, 3] }), { name })
+    try {
+      const base = await start({ metrics: { token: TOKEN } }, (app) => app.get('/', () => 'hi'))
+      let stats = await (await fetch(`${base}/__kiln/stats`, { headers: bearer })).json()
+      expect(stats.resources[name]).toMatchObject({ state: 'idle', loads: 0 })
+      await pricing.get()
+      stats = await (await fetch(`${base}/__kiln/stats`, { headers: bearer })).json()
+      expect(stats.resources[name]).toMatchObject({ state: 'ready', loads: 1 })
+      const parsed = parseProm(await (await fetch(`${base}/__kiln/metrics`, { headers: bearer })).text())
+      expect(sample(parsed, 'kiln_lazy_resource_state', { resource: name, state: 'ready' })).toBe(1)
+      expect(sample(parsed, 'kiln_lazy_resource_state', { resource: name, state: 'idle' })).toBe(0)
+    } finally {
+      unregisterResource(name)
+    }
+  })
 })
