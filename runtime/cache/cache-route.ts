@@ -1,4 +1,4 @@
-import type { Handler, KilnContext, KilnResponse } from '../types.js'
+import { KilnResponse, type Handler, type KilnContext } from '../types.js'
 import { jitterTtl, type CacheEntry, type ResolvedEntryOptions } from './entry.js'
 import { load, lookup, refresh } from './load.js'
 import { resolveEntryOptions } from './resolve-options.js'
@@ -69,8 +69,15 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
 
   function bypass(ctx: KilnContext, s: StoreState): unknown {
     s.counters.bypasses++
-    ctx.header('x-cache', 'BYPASS')
-    return handler(ctx)
+    return runLabelled(ctx, 'BYPASS')
+  }
+
+  /** Run the handler for this request alone; `X-Cache` is set whatever it returns. */
+  function runLabelled(ctx: KilnContext, xCache: string): unknown {
+    ctx.header('x-cache', xCache)
+    const value = handler(ctx)
+    if (value instanceof Promise) return value.then((v) => labelled(v, xCache))
+    return labelled(value, xCache)
   }
 
   async function miss(ctx: KilnContext, s: StoreState, key: string): Promise<unknown> {
@@ -110,8 +117,7 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
       if (v.kind === 'share') return copyResponse(v.response, 'MISS')
     }
     // Produced for another request and private to it (Set-Cookie...): this request runs its own.
-    ctx.header('x-cache', 'MISS')
-    return handler(ctx)
+    return runLabelled(ctx, 'MISS')
   }
 
   const wrapper = (ctx: KilnContext): unknown => {
@@ -147,13 +153,18 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
     if (method === 'HEAD') {
       // A HEAD response may have no body: it never fills the cache, GET does.
       s.counters.misses++
-      ctx.header('x-cache', 'MISS')
-      return handler(ctx)
+      return runLabelled(ctx, 'MISS')
     }
     return miss(ctx, s, key)
   }
   ;(wrapper as unknown as Record<symbol, unknown>)[Symbol.for('kiln.cached')] = options
   return wrapper
+}
+
+/** A finished response the handler returned is sent as is (context headers ignored): label a copy. */
+function labelled(value: unknown, xCache: string): unknown {
+  if (!(value instanceof KilnResponse)) return value
+  return new KilnResponse(value.status, Object.assign({}, value.headers, { 'x-cache': xCache }), value.body)
 }
 
 function nonEmpty(tags: string[] | undefined): string[] | undefined {

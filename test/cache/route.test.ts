@@ -210,8 +210,11 @@ describe('@cached route: never leaks', () => {
     const responses = await Promise.all(concurrent)
     expect(responses.map((r) => r.headers['set-cookie'])).toEqual(['sid=0', 'sid=1', 'sid=2'])
     expect(responses.map(bodyText)).toEqual(['body 0', 'body 1', 'body 2'])
+    expect(responses.map((r) => r.headers['x-cache'])).toEqual(['MISS', 'MISS', 'MISS'])
+    const withCookie = await t.call({ headers: { cookie: 'a=1' } })
+    expect([withCookie.headers['x-cache'], withCookie.headers['set-cookie']]).toEqual(['BYPASS', 'sid=3'])
     const next = await t.call()
-    expect(next.headers['set-cookie']).toBe('sid=3')
+    expect(next.headers['set-cookie']).toBe('sid=4')
     expect(t.cache.getStats().entries).toBe(0)
   })
 
