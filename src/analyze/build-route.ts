@@ -4,10 +4,9 @@
  * annotations. Prefixes and checks that need the full path come later (flatten-routes).
  */
 import { ts } from 'ts-morph'
-import { analyzeHandler } from './analyze-handler.js'
+import { analyzeHandler, type HandlerInfo } from './analyze-handler.js'
 import { evalString } from './eval-constant.js'
-import { jsDocCached } from './jsdoc-cached.js'
-import { statementOf } from './jsdoc-cached.js'
+import { jsDocCached, statementOf } from './jsdoc-cached.js'
 import { locOf, spanOf, type ModuleInfo } from './source-files.js'
 import type { RouteDraft, WalkState } from './walk-state.js'
 
@@ -43,9 +42,9 @@ export function buildRoute(
     })
   }
   const last = handlerExprs[handlerExprs.length - 1]
-  const info = last
+  const info: HandlerInfo = last
     ? analyzeHandler(w, mod, last)
-    : { handler: { kind: 'other' as const, file: mod.rel, loc: locOf(mod, call), span: spanOf(mod, call) }, annotations: [] }
+    : { handler: { kind: 'other', file: mod.rel, loc: locOf(mod, call), span: spanOf(mod, call) }, annotations: [] }
   const statement = statementOf(call)
   const doc = statement ? jsDocCached(w, mod, statement) : undefined
   const middleware = handlerExprs.slice(0, -1).map((h) => analyzeHandler(w, mod, h).handler)
@@ -62,6 +61,6 @@ export function buildRoute(
     ...(unresolved ? { unresolved } : {}),
     found: doc ? [doc, ...info.annotations] : info.annotations,
     site: { mod, node: call },
-    ...('fn' in info && info.fn ? { fn: info.fn } : {}),
+    ...(info.fn ? { fn: info.fn } : {}),
   }
 }
