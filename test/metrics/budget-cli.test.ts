@@ -87,5 +87,5 @@ describe('kiln budget as a process', () => {
     })
     expect(run.stdout).toMatch(/GET \/sleepy\s+\/sleepy\s+p95\s+1\.00 ms\s+[\d.]+ ms\s+OVER by/)
     expect(run.status).toBe(1)
-  })
+  }, 90_000)
 })

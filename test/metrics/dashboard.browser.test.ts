@@ -116,5 +116,5 @@ describe('the dashboard', () => {
     await page.screenshot({ path: new URL('metrics-dashboard.png', ARTIFACTS).pathname, fullPage: true })
     expect(problems).toEqual([])
     await page.close()
-  })
+  }, 60_000)
 })
