@@ -23,6 +23,7 @@ export function getPoolStats(ctx: PoolContext): PoolStats {
     created: c.created,
     destroyed: c.destroyed,
     connectFailures: c.connectFailures,
+    lateConnects: c.lateConnects,
     idleErrors: c.idleErrors,
     validations: c.validations,
     validationFailures: c.validationFailures,

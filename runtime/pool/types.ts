@@ -204,8 +204,10 @@ export interface PoolStats {
   created: number
   /** Connections closed since start (idle timeout, lifetime, broken, close). */
   destroyed: number
-  /** Attempts to open a connection that failed. */
+  /** Attempts to open a connection that failed (refused, connectTimeout, auth...). */
   connectFailures: number
+  /** Connects that completed after their deadline had already failed them: closed, never used. */
+  lateConnects: number
   /** Errors raised by connections while idle in the pool (logged, never thrown). */
   idleErrors: number
   /** Long-idle connections checked at checkout / of those, how many failed the check. */

@@ -5,7 +5,7 @@
  * closed, never leaked.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { ConnectFailedError, QueryTimeoutError, createPool, type Pool, type PoolOptions } from '../../runtime/pool/index.js'
+import { ConnectFailedError, PoolExhaustedError, QueryTimeoutError, createPool, type Pool, type PoolOptions } from '../../runtime/pool/index.js'
 import { countBackends, recordingLogger, skewedClock, startProxy, uniqueAppName, waitFor, within, type TestProxy } from './helpers.js'
 
 const cleanups: Array<() => Promise<void>> = []
@@ -113,5 +113,22 @@ describe('slow connect', () => {
       5000,
       'recovery after the slow connect',
     )
+  })
+
+  it('a connect that completes after the caller gave up (acquireTimeout) joins the pool: counted, reused, closed by close()', async () => {
+    const { pool, proxy, app } = await setup({ max: 1, acquireTimeout: 100, connectTimeout: 5000 })
+    proxy.holdNew(300)
+    const error = await within(pool.connect(), 5000, 'a checkout slower than acquireTimeout').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(PoolExhaustedError)
+    expect(pool.getStats()).toMatchObject({ opening: 1, timeouts: 1 })
+    await waitFor(() => pool.getStats().idle === 1, 5000, 'the late connection to arrive')
+    expect(pool.getStats()).toMatchObject({ created: 1, opening: 0, used: 0 })
+    expect(await countBackends(app)).toBe(1)
+    proxy.holdNew(0)
+    const db = await within(pool.connect(), 5000, 'checkout of the late connection')
+    expect(pool.getStats().created).toBe(1)
+    db.release()
+    await pool.close()
+    await waitFor(async () => (await countBackends(app)) === 0, 5000, 'close to end it')
   })
 })
