@@ -30,8 +30,20 @@ export function createRouter(routes: RouteInput[], options: RouterOptions = {}):
   return createTrieRouter(trie, records)
 }
 
-/** A router over an already planned trie. */
+const EMPTY_PARAMS = Object.freeze(Object.create(null))
+const BAD_URL: MatchResult = Object.freeze({ route: -1, params: EMPTY_PARAMS, error: 'malformed-url' })
+
+/**
+ * A router over an already planned trie. A hit without params (and the malformed-url result) is
+ * a shared frozen object, as in the compiled router: params are read, never written.
+ */
 export function createTrieRouter(trie: Trie, records: RouteRecord[]): Router {
+  const hits = new Map<number, MatchResult>()
+  const emptyHit = (route: number) => {
+    let hit = hits.get(route)
+    if (hit === undefined) hits.set(route, (hit = Object.freeze({ route, params: EMPTY_PARAMS })))
+    return hit
+  }
   const explicit = Object.keys(trie.methods).filter((m) => m !== '*')
   const lookup = (method: string, raw: string): MatchResult | null => {
     if (typeof raw !== 'string' || raw.charCodeAt(0) !== 47) return null
@@ -40,7 +52,7 @@ export function createTrieRouter(trie: Trie, records: RouteRecord[]): Router {
     const fallback = method === 'HEAD' ? own('GET') : undefined
     if (root === undefined && fallback === undefined) return null
     const decoded = decodePath(raw)
-    if (decoded === null) return { route: -1, params: Object.create(null), error: 'malformed-url' }
+    if (decoded === null) return BAD_URL
     let original = decoded.path
     if (trie.options.trailingSlash === 'ignore' && original.length > 1 && original.endsWith('/')) original = original.slice(0, -1)
     const path = trie.options.caseSensitive ? original : original.toLowerCase()
@@ -48,6 +60,7 @@ export function createTrieRouter(trie: Trie, records: RouteRecord[]): Router {
     let found = root === undefined ? null : walkTrie(root, input)
     if (found === null && fallback !== undefined) found = walkTrie(fallback, input)
     if (found === null) return null
+    if (found.values.length === 0) return emptyHit(found.route)
     const params: Record<string, string> = Object.create(null)
     found.values.forEach((value, i) => (params[trie.params[found.route][i]] = value))
     return { route: found.route, params }

@@ -19,6 +19,7 @@ export interface EmitRouterInput {
 export function emitRouter({ trie, hash, routeCount }: EmitRouterInput): string {
   const classes = new Map<string, { name: string; names: string[] }>()
   const regexes = new Map<string, string>()
+  const hits = new Set<number>()
   const names: EmitNames = {
     paramsClass(list) {
       const key = JSON.stringify(list)
@@ -31,13 +32,17 @@ export function emitRouter({ trie, hash, routeCount }: EmitRouterInput): string 
       if (name === undefined) regexes.set(source, (name = `K$re${regexes.size}`))
       return name
     },
+    emptyHit(route) {
+      hits.add(route)
+      return `K$H${route}`
+    },
   }
   names.paramsClass([])
   const methods = Object.keys(trie.methods)
   const id = (method: string) => (method === '*' ? 'ALL' : method.replace(/[^A-Za-z0-9_$]/g, '_'))
   const body: string[] = []
   for (const method of methods) {
-    body.push(emitStatic(`K$static_${id(method)}`, trie.methods[method], trie))
+    body.push(emitStatic(`K$static_${id(method)}`, trie.methods[method], trie, names))
     body.push(emitWalk(`K$walk_${id(method)}`, trie.methods[method], trie, names))
   }
   // HEAD looks among HEAD (and ALL) routes first, then falls back to GET.
@@ -62,11 +67,24 @@ export function emitRouter({ trie, hash, routeCount }: EmitRouterInput): string 
     out.line(`function ${name}(${args.join(', ')}) {${assigns.length ? ` ${assigns.join('; ')} ` : ''}}`)
     out.line(`${name}.prototype = K$proto`)
   }
+  out.line('const K$EMPTY = Object.freeze(new K$P0())')
+  out.line('// A hit without params is one shared frozen object per route: nothing to allocate.')
+  for (const route of [...hits].sort((a, b) => a - b)) out.line(`const K$H${route} = Object.freeze({ route: ${route}, params: K$EMPTY })`)
   for (const [source, name] of regexes) out.line(`const ${name} = new RegExp(${JSON.stringify(source)})`)
   out.line('')
   out.line(`const K$methods = ${JSON.stringify(methods.filter((m) => m !== '*'))}`)
   out.line('')
-  out.line("function K$bad() { return { route: -1, params: new K$P0(), error: 'malformed-url' } }")
+  out.line("const K$BAD = Object.freeze({ route: -1, params: K$EMPTY, error: 'malformed-url' })")
+  out.line('// Returned by a walk of the raw path that met an escape or a query string: decode, walk again.')
+  out.line('const K$SLOW = Object.freeze({ route: -2, params: K$EMPTY })')
+  out.line('')
+  out.line('function K$special(o, i, n) {')
+  out.line('  for (; i < n; i++) {')
+  out.line('    const c = o.charCodeAt(i)')
+  out.line('    if (c === 37 || c === 63 || c === 35) return true')
+  out.line('  }')
+  out.line('  return false')
+  out.line('}')
   const dispatch = emitDispatch(entries.map((e) => e.method), trie.methods['*'] !== undefined ? 'K$ALL' : null, id)
   return [out.text(), DECODE_HELPERS, ...body, dispatch].join('\n')
 }
@@ -85,12 +103,12 @@ function staticPaths(root: TrieNode, trie: Trie): [string, number][] {
   return found.filter(([text]) => !/[?#]/.test(text) && !(ignore && text.length > 1 && text.endsWith('/'))).sort((a, b) => a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1))
 }
 
-function emitStatic(name: string, root: TrieNode, trie: Trie): string {
+function emitStatic(name: string, root: TrieNode, trie: Trie, names: EmitNames): string {
   const out = new Writer()
   const paths = staticPaths(root, trie)
   out.block(`function ${name}(path) {`, () => {
     if (paths.length === 0) {
-      out.line('return -1')
+      out.line('return undefined')
       return
     }
     const byLength = new Map<number, [string, number][]>()
@@ -99,12 +117,12 @@ function emitStatic(name: string, root: TrieNode, trie: Trie): string {
       for (const [length, list] of byLength) {
         out.line(`case ${length}:`)
         out.indent++
-        for (const [text, route] of list) out.line(`if (path === ${JSON.stringify(text)}) return ${route}`)
+        for (const [text, route] of list) out.line(`if (path === ${JSON.stringify(text)}) return ${names.emptyHit(route)}`)
         out.line('break')
         out.indent--
       }
     })
-    out.line('return -1')
+    out.line('return undefined')
   })
   return out.text()
 }
@@ -112,9 +130,18 @@ function emitStatic(name: string, root: TrieNode, trie: Trie): string {
 function emitMethod(method: string, tree: string, fallback: string | null, trie: Trie, id: (m: string) => string): string {
   const out = new Writer()
   const t = id(tree)
+  const walk = (args: string) => (fallback === null ? `K$walk_${t}(${args})` : `K$walk_${t}(${args}) ?? K$walk_${id(fallback)}(${args})`)
+  // The raw path can be walked as it is when nothing folds it (no case folding, no trailing
+  // slash dropped): a hit that never saw '%', '?' or '#' outside static text is the answer.
+  const optimistic = trie.options.caseSensitive && trie.options.trailingSlash === 'strict'
   out.block(`function K$${id(method)}(raw) {`, () => {
-    out.line(`const r = K$static_${t}(raw)`)
-    out.line('if (r !== -1) return { route: r, params: new K$P0() }')
+    out.line(`const hit = K$static_${t}(raw)`)
+    out.line('if (hit !== undefined) return hit')
+    if (optimistic) {
+      out.line(`let r = K$walk_${t}(raw, raw, false, raw.length, true)`)
+      if (fallback !== null) out.line(`if (r === null) r = K$walk_${id(fallback)}(raw, raw, false, raw.length, true)`)
+      out.line('if (r !== K$SLOW && r !== null) return r')
+    }
     out.line('let o = raw')
     out.line('let d = false')
     out.line("let cut = raw.indexOf('?')")
@@ -123,14 +150,14 @@ function emitMethod(method: string, tree: string, fallback: string | null, trie:
     out.line("const pct = raw.indexOf('%')")
     out.block('if (pct !== -1 && (cut === -1 || pct < cut)) {', () => {
       out.line('const x = K$decodePath(raw)')
-      out.line('if (x === null) return K$bad()')
+      out.line('if (x === null) return K$BAD')
       out.line('o = x.path')
       out.line('d = x.decodeParams')
     }, '} else if (cut !== -1) o = raw.slice(0, cut)')
+    if (optimistic) out.line('else if (r === null) return null')
     if (trie.options.trailingSlash === 'ignore') out.line('if (o.length > 1 && o.charCodeAt(o.length - 1) === 47) o = o.slice(0, -1)')
     out.line(trie.options.caseSensitive ? 'const p = o' : 'const p = o.toLowerCase()')
-    if (fallback === null) out.line(`return K$walk_${t}(p, o, d, p.length)`)
-    else out.line(`return K$walk_${t}(p, o, d, p.length) ?? K$walk_${id(fallback)}(p, o, d, p.length)`)
+    out.line(`return ${walk('p, o, d, p.length, false')}`)
   })
   return out.text()
 }

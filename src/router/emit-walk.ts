@@ -21,6 +21,8 @@ export interface EmitNames {
   paramsClass(names: string[]): string
   /** Name of a module-level RegExp constant for this source. */
   regex(source: string): string
+  /** Name of the shared, frozen result of a route hit without params, e.g. `K$H3`. */
+  emptyHit(route: number): string
 }
 
 /**
@@ -31,7 +33,7 @@ const STARTS_WITH_MIN_LENGTH = 10
 
 export function emitWalk(name: string, root: TrieNode, trie: Trie, names: EmitNames): string {
   const out = new Writer()
-  out.line(`function ${name}(p, o, d, n) {`)
+  out.line(`function ${name}(p, o, d, n, f) {`)
   out.indent++
   const walker = new Walker(out, trie, names)
   walker.node(root, { base: null, offset: root.prefix.length }, [])
@@ -51,6 +53,7 @@ class Walker {
     this.statics(node, at, captures)
     for (const param of node.params) this.param(param, at, captures)
     if (node.wildcard !== null) {
+      out.line(`if (f && K$special(o, ${pos(at)}, n)) return K$SLOW`)
       out.line(`return ${this.hit(node.wildcard.route, [...captures, { slice: [pos(at), 'n'] }])}`)
     }
   }
@@ -83,6 +86,9 @@ class Walker {
       out.line(`const ${s} = ${pos(at)}`)
       out.line(`let ${e} = o.indexOf('/', ${s})`)
       out.line(`if (${e} === -1) ${e} = n`)
+      // On the raw path (f), a '%', '?' or '#' in a param means the path must be decoded first:
+      // give up and let the caller take the slow path.
+      out.line(`if (f && K$special(o, ${s}, ${e})) return K$SLOW`)
       if (node.regex === null) {
         // Decoding only shortens a value, so the raw length decides unless it is over the limit.
         out.block(`if (${e} - ${s} <= ${max} || d && K$decodeParam(o.slice(${s}, ${e})).length <= ${max}) {`, () =>
@@ -102,6 +108,7 @@ class Walker {
   }
 
   private hit(route: number, captures: Capture[]): string {
+    if (captures.length === 0) return this.names.emptyHit(route)
     const names = this.trie.params[route].slice(0, captures.length)
     const args = captures.map((c) => ('expr' in c ? c.expr : `d ? K$decodeParam(o.slice(${c.slice[0]}, ${c.slice[1]})) : o.slice(${c.slice[0]}, ${c.slice[1]})`))
     return `{ route: ${route}, params: new ${this.names.paramsClass(names)}(${args.join(', ')}) }`
