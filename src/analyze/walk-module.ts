@@ -103,6 +103,12 @@ function handleCall(w: WalkState, mod: ModuleInfo, call: ts.CallExpression): voi
   const fn = functionOf(resolved.node)
   if (fn) {
     const args = call.arguments.map((a) => appRefOf(w, mod, a))
+    // Called without an app, a function can only register on apps it closes over: walking it
+    // once is enough, and keeps helper-heavy code (a bundled dependency) linear.
+    if (args.every((a) => a === undefined)) {
+      if (w.walkedPlain.has(fn)) return
+      w.walkedPlain.add(fn)
+    }
     walkFunction(w, resolved.mod, fn, args)
   }
 }

@@ -57,6 +57,8 @@ export interface WalkState {
   executed: Set<string>
   /** Functions being walked: stops recursion. */
   calling: Set<ts.Node>
+  /** Functions already walked without an app argument (walked once). */
+  walkedPlain: Set<ts.Node>
   /** Registration calls the walk reached; the others are reported as unreached. */
   reached: Set<ts.Node>
   resources: AnalyzedResource[]
@@ -69,6 +71,7 @@ export function createWalkState(ctx: AnalyzeContext): WalkState {
     bindings: new Map(),
     executed: new Set(),
     calling: new Set(),
+    walkedPlain: new Set(),
     reached: new Set(),
     resources: [],
   }
