@@ -57,7 +57,8 @@ describe('checkout', () => {
 
   it('a long queue with a short acquireTimeout: every caller served or timed out', async () => {
     const app = uniqueAppName('queue')
-    const pool = open({ max: 2, applicationName: app, acquireTimeout: 150, maxWaiting: 1000 })
+    const pool = open({ max: 2, min: 2, applicationName: app, acquireTimeout: 150, maxWaiting: 1000 })
+    await pool.ready() // the first two callers are served at once, however slow connecting is
     const outcomes = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
         within(pool.query('select pg_sleep(0.03)'), 10_000, `caller ${i}`).then(
