@@ -61,29 +61,29 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
     return { ttl: jitterTtl(o.ttl, s.jitter, s.root.random), swr: o.swr, tags: nonEmpty(tagsOf?.(ctx)), exact: true }
   }
 
-  async function produce(ctx: KilnContext, o: ResolvedEntryOptions): Promise<StoredResponse | Unstored> {
-    const res = await ctx.render(await handler(ctx))
+  async function produce(self: unknown, ctx: KilnContext, o: ResolvedEntryOptions): Promise<StoredResponse | Unstored> {
+    const res = await ctx.render(await handler.call(self, ctx))
     const kind = classifyResponse(res, statuses, isPrivate)
     return kind === 'store' ? storeResponse(res, plan, o.ttl, o.swr) : new Unstored(res, kind)
   }
 
-  function bypass(ctx: KilnContext, s: StoreState): unknown {
+  function bypass(self: unknown, ctx: KilnContext, s: StoreState): unknown {
     s.counters.bypasses++
-    return runLabelled(ctx, 'BYPASS')
+    return runLabelled(self, ctx, 'BYPASS')
   }
 
   /** Run the handler for this request alone; `X-Cache` is set whatever it returns. */
-  function runLabelled(ctx: KilnContext, xCache: string): unknown {
+  function runLabelled(self: unknown, ctx: KilnContext, xCache: string): unknown {
     ctx.header('x-cache', xCache)
-    const value = handler(ctx)
+    const value = handler.call(self, ctx)
     if (value instanceof Promise) return value.then((v) => labelled(v, xCache))
     return labelled(value, xCache)
   }
 
-  async function miss(ctx: KilnContext, s: StoreState, key: string): Promise<unknown> {
+  async function miss(self: unknown, ctx: KilnContext, s: StoreState, key: string): Promise<unknown> {
     const o = entryOptions(ctx, s)
     const before = s.inflight.get(key)
-    const flight = load(s, key, () => produce(ctx, o), o, isStored)
+    const flight = load(s, key, () => produce(self, ctx, o), o, isStored)
     const leader = flight !== before
     let r
     try {
@@ -105,7 +105,7 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
         return replay(v, ctx, 'HIT', age)
       }
       s.counters.staleHits++
-      refresh(s, key, r.entry!, () => produce(ctx, o), o, isStored)
+      refresh(s, key, r.entry!, () => produce(self, ctx, o), o, isStored)
       return replay(v, ctx, 'STALE', age)
     }
     s.counters.misses++
@@ -117,21 +117,22 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
       if (v.kind === 'share') return copyResponse(v.response, 'MISS')
     }
     // Produced for another request and private to it (Set-Cookie...): this request runs its own.
-    return runLabelled(ctx, 'MISS')
+    return runLabelled(self, ctx, 'MISS')
   }
 
-  const wrapper = (ctx: KilnContext): unknown => {
+  const wrapper = function (this: unknown, ctx: KilnContext): unknown {
+    const self = this
     const s = stateOf(ctx)
     const method = ctx.method
-    if (!cacheable(method)) return bypass(ctx, s)
+    if (!cacheable(method)) return bypass(self, ctx, s)
     const h = ctx.headers
     const credentials = h.authorization !== undefined || h.cookie !== undefined
     let identity = ''
     if (isPrivate) {
       identity = String(identityOf!(ctx) ?? '')
-      if (identity === '' && credentials) return bypass(ctx, s)
+      if (identity === '' && credentials) return bypass(self, ctx, s)
     } else {
-      if (credentials) return bypass(ctx, s)
+      if (credentials) return bypass(self, ctx, s)
       if (identityOf !== undefined) identity = String(identityOf(ctx) ?? '')
     }
     const key = keyOf(ctx, identity)
@@ -146,16 +147,16 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
       s.counters.staleHits++
       if (method !== 'HEAD') {
         const o = entryOptions(ctx, s)
-        refresh(s, key, entry, () => produce(ctx, o), o, isStored)
+        refresh(s, key, entry, () => produce(self, ctx, o), o, isStored)
       }
       return replay(entry.value, ctx, 'STALE', age)
     }
     if (method === 'HEAD') {
       // A HEAD response may have no body: it never fills the cache, GET does.
       s.counters.misses++
-      return runLabelled(ctx, 'MISS')
+      return runLabelled(self, ctx, 'MISS')
     }
-    return miss(ctx, s, key)
+    return miss(self, ctx, s, key)
   }
   ;(wrapper as unknown as Record<symbol, unknown>)[Symbol.for('kiln.cached')] = options
   return wrapper

@@ -16,19 +16,52 @@ import { wrapFunction } from './wrap.js'
  * app.get('/users/:id', cached(getUser, { ttl: 60, swr: 300, tags: ['user:{id}'] }))
  * const findUser = cached((id: string) => db.findUser(id), { key: (id) => id, ttl: 30 })
  */
-export function cached<F extends (...args: any[]) => any>(fn: F, options: CachedOptions = {}): F {
+export function cached<F extends (...args: any[]) => any>(fn: F, options?: CachedOptions): F
+/** `@cached({ ttl: 60 })` on a controller method (legacy and standard decorators). */
+export function cached(options?: CachedOptions): CachedDecorator
+export function cached(fnOrOptions?: unknown, options?: unknown, descriptor?: PropertyDescriptor): unknown {
+  if (typeof fnOrOptions === 'function') {
+    // Bare `@cached` as a standard decorator: (method, context).
+    if (isDecoratorContext(options)) return wrap(fnOrOptions as Handler, {})
+    return wrap(fnOrOptions as Handler, (options ?? {}) as CachedOptions)
+  }
+  // Bare `@cached` as a legacy decorator: (prototype, name, descriptor).
+  if (descriptor !== undefined && (typeof options === 'string' || typeof options === 'symbol')) return decorator({})(fnOrOptions, options, descriptor)
+  return decorator((fnOrOptions ?? {}) as CachedOptions)
+}
+
+/** A method decorator in either form: legacy `(prototype, name, descriptor)` or standard `(method, context)`. */
+export type CachedDecorator = (target: any, nameOrContext: any, descriptor?: any) => any
+
+function decorator(options: CachedOptions): CachedDecorator {
+  return (target, nameOrContext, descriptor) => {
+    if (typeof target === 'function' && isDecoratorContext(nameOrContext)) return wrap(target, options)
+    if (descriptor !== undefined && typeof descriptor.value === 'function') {
+      descriptor.value = wrap(descriptor.value, options)
+      return descriptor
+    }
+    throw new Error('[kiln] cache: @cached(...) decorates a method only\nhint: put it on a controller method, or call cached(handler, options)')
+  }
+}
+
+function wrap(fn: Handler, options: CachedOptions): unknown {
   // Route options are checked now: a mistake is a startup error, not a 500 on every request.
-  const route = cacheRoute(fn as Handler, options as CachedRouteOptions)
+  const route = cacheRoute(fn, options as CachedRouteOptions)
   let plain: ((...args: unknown[]) => Promise<unknown>) | undefined
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
-    // The app calls handlers as (ctx, next): a context first means a route call.
-    if (args.length >= 1 && isContext(args[0])) return route(args[0])
-    plain ??= wrapFunction(fn, options as CacheWrapOptions)
+    // `this` is passed on: a controller method may use its instance.
+    // The app may pass more than the context (e.g. `next`): the first argument decides.
+    if (isContext(args[0])) return route.call(this, args[0])
+    plain ??= wrapFunction(fn as (...a: unknown[]) => unknown, options as CacheWrapOptions)
     return plain.apply(this, args)
   }
   Object.defineProperty(wrapper, 'name', { value: fn.name })
   ;(wrapper as unknown as Record<symbol, unknown>)[Symbol.for('kiln.cached')] = options
-  return wrapper as unknown as F
+  return wrapper
+}
+
+function isDecoratorContext(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'method' && 'addInitializer' in v
 }
 
 /** A KilnContext, by the members the route wrapper uses (a plain argument never has all of them). */

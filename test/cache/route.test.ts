@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { cached, createCache, type Cache } from '../../runtime/cache/index.js'
+import { cached, createCache, type Cache, type CachedOptions } from '../../runtime/cache/index.js'
 import { KilnResponse, type KilnContext } from '../../runtime/types.js'
 import { bodyText, deferred, fakeContext, manualClock, type FakeRequest } from './helpers.js'
 
 type Res = KilnResponse
 
-function setup(options: Parameters<typeof cached>[1] = {}, handler?: (ctx: KilnContext) => unknown, cacheOptions = {}) {
+function setup(options: CachedOptions = {}, handler?: (ctx: KilnContext) => unknown, cacheOptions = {}) {
   const clock = manualClock()
   const cache = createCache({ now: clock.now, jitter: 0, ...cacheOptions })
   const app = { cache }
@@ -268,5 +268,35 @@ describe('@cached route: invalidation', () => {
     await route(fakeContext({ app: { cache } }))
     expect(cache.named('pages').getStats().entries).toBe(1)
     expect((route as unknown as Record<symbol, unknown>)[Symbol.for('kiln.cached')]).toMatchObject({ cache: 'pages' })
+  })
+})
+
+describe('@cached as a controller method decorator', () => {
+  it('caches the method as a route, keeps `this`, and marks it for the app', async () => {
+    const cache = createCache()
+    class Users {
+      runs = 0
+      prefix = 'user '
+      @cached({ ttl: 60, tags: ['user:{id}'] })
+      show(ctx: KilnContext) {
+        this.runs++
+        return this.prefix + ctx.params.id
+      }
+    }
+    const users = new Users()
+    const call = async () => {
+      const ctx = fakeContext({ app: { cache }, params: { id: '9' }, route: { index: 0, method: 'GET', path: '/users/:id', id: 'GET /users/:id' } })
+      const value: unknown = await users.show(ctx)
+      return value instanceof KilnResponse ? value : ctx.render(value)
+    }
+    expect(bodyText(await call())).toBe('user 9')
+    const hit = await call()
+    expect([bodyText(hit), hit.headers['x-cache'], users.runs]).toEqual(['user 9', 'HIT', 1])
+    expect((Users.prototype.show as unknown as Record<symbol, unknown>)[Symbol.for('kiln.cached')]).toEqual({ ttl: 60, tags: ['user:{id}'] })
+  })
+
+  it('rejects a decorated field with a hint', () => {
+    const decorate = cached({ ttl: 1 })
+    expect(() => decorate({}, 'field', { value: 42 })).toThrow(/decorates a method only[\s\S]*hint:/)
   })
 })
