@@ -79,7 +79,10 @@ function timedOut(ctx: PoolContext, waiter: Waiter): void {
 
 /** Queue the caller; it is served by makeAvailable or rejected at its deadline. */
 function wait(ctx: PoolContext, startedAt: number, site: Conn['site']): Promise<Conn> {
-  if (ctx.waiters.length >= ctx.o.maxWaiting) {
+  // Callers that connects in flight (or still allowed) will serve do not queue behind anyone:
+  // maxWaiting bounds only those who must wait for a connection in use to come back.
+  const servedByConnects = ctx.opening + ctx.o.max - ctx.total
+  if (ctx.waiters.length >= ctx.o.maxWaiting + servedByConnects) {
     ctx.counters.exhausted++
     return Promise.reject(
       new PoolExhaustedError(undefined, {

@@ -57,8 +57,10 @@ export interface PoolOptions extends PgConnectionFields {
   /** Limit for opening one connection (TCP + TLS + auth), separate from `acquireTimeout`. Must be > 0. @default 5000 (ms) */
   connectTimeout?: number
   /**
-   * Callers allowed to wait at once; one more fails at once with `PoolExhaustedError` instead of
-   * queueing behind a backlog it cannot outlive.
+   * Callers allowed to wait for a connection in use to come back; one more fails at once with
+   * `PoolExhaustedError` instead of queueing behind a backlog it cannot outlive. Callers waiting
+   * for a connection being opened (below `max`) are not counted: `maxWaiting: 0` still opens
+   * connections on demand, and refuses only when all `max` are taken.
    * @default 10 × max
    */
   maxWaiting?: number
