@@ -4,12 +4,13 @@
  * autocannon drives 127.0.0.1 in alternating rounds (off, on, off, on, ...) so drift on a busy
  * machine hits both alike. Goal: on / off ≥ 0.97.
  *
- * Then a microbenchmark of `recordRequest` itself against a no-op, in ns per call.
+ * Then the same route in process (benchmarkRoute: the whole pipeline without sockets, far less
+ * noise than HTTP on a busy machine), and a microbenchmark of `recordRequest` against a no-op.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import { createApp } from '../runtime/app/index.js'
+import { benchmarkRoute, createApp } from '../runtime/app/index.js'
 import { createMetrics } from '../runtime/metrics/index.js'
 
 /** The part of autocannon's result read here (the package ships no types). */
@@ -37,7 +38,19 @@ async function serve(mode: 'on' | 'off'): Promise<void> {
   app.get('/api/products/:id', (ctx) => ({ id: ctx.params.id, name: 'kiln mug', price: 12.5 }))
   const { port } = await app.listen({ port: 0, host: '127.0.0.1' })
   process.send!({ port })
+  // CPU time used so far (µs): per request it is far steadier than req/s on a shared machine.
+  process.on('message', () => {
+    const { user, system } = process.cpuUsage()
+    process.send!({ cpu: user + system })
+  })
   process.on('disconnect', () => void app.close().then(() => process.exit(0)))
+}
+
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (m: { cpu: number }) => resolve(m.cpu))
+    child.send('cpu')
+  })
 }
 
 function spawn(mode: 'on' | 'off'): Promise<{ child: ChildProcess; url: string }> {
@@ -63,13 +76,17 @@ async function main(): Promise<void> {
     if (bodies[0] !== bodies[1] || !bodies[0].startsWith('200 ')) throw new Error(`answers differ: ${bodies.join(' | ')}`)
 
     const results: Record<'off' | 'on', LoadResult[]> = { off: [], on: [] }
+    const cpuPerRequest: Record<'off' | 'on', number[]> = { off: [], on: [] }
     await load(servers.off.url, 1) // warm both (JIT, sockets)
     await load(servers.on.url, 1)
     for (let round = 0; round < ROUNDS; round++) {
       for (const mode of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+        const cpu0 = await cpuOf(servers[mode].child)
         const r = await load(servers[mode].url, SECONDS)
+        const cpu1 = await cpuOf(servers[mode].child)
         if (r.errors > 0 || r.non2xx > 0) throw new Error(`${mode}: ${r.errors} errors, ${r.non2xx} non-2xx`)
         results[mode].push(r)
+        cpuPerRequest[mode].push((cpu1 - cpu0) / r.requests.total)
       }
     }
 
@@ -86,17 +103,49 @@ async function main(): Promise<void> {
       'p50 ms': mean(results[mode], (r) => r.latency.p50).toFixed(2),
       'p99 ms': mean(results[mode], (r) => r.latency.p99).toFixed(2),
       'vs off': (mean(results[mode], (r) => r.requests.average) / mean(results.off, (r) => r.requests.average)).toFixed(3),
+      'server CPU µs/req': (cpuPerRequest[mode].reduce((a, b) => a + b, 0) / cpuPerRequest[mode].length).toFixed(1),
     })
     console.log(`HTTP GET ${PATH}, ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s each, alternating`)
     console.table([row('off'), row('on')])
     const ratio = mean(results.on, (r) => r.requests.average) / mean(results.off, (r) => r.requests.average)
     const perRound = results.on.map((r, i) => (r.requests.average / results.off[i].requests.average).toFixed(3))
     console.log(`throughput ratio on/off: ${ratio.toFixed(3)} (goal ≥ 0.97); per round: ${perRound.join(', ')}`)
+    const cpu = (mode: 'off' | 'on') => cpuPerRequest[mode].reduce((a, b) => a + b, 0) / cpuPerRequest[mode].length
+    console.log(`server CPU per request off/on: ${(cpu('off') / cpu('on')).toFixed(3)} (the throughput a CPU-bound server can reach, relative)`)
   } finally {
     servers.off.child.disconnect()
     servers.on.child.disconnect()
   }
+  await inProcess()
   micro()
+}
+
+function routeApp(metrics: false | { token: string }) {
+  const app = createApp({ logger: false, compression: false, metrics })
+  app.get('/api/products/:id', (ctx) => ({ id: ctx.params.id, name: 'kiln mug', price: 12.5 }))
+  return app
+}
+
+/** benchmarkRoute on both apps, alternating, 4 × 20 000 requests each; medians of the p50s. */
+async function inProcess(): Promise<void> {
+  const apps = { off: routeApp(false), on: routeApp({ token: TOKEN }) }
+  const p50: Record<'off' | 'on', number[]> = { off: [], on: [] }
+  for (let round = 0; round < 4; round++) {
+    for (const mode of ['off', 'on'] as const) {
+      const r = await benchmarkRoute(apps[mode], PATH, { iterations: 20_000 })
+      if (r.status !== 200) throw new Error(`${mode}: status ${r.status}`)
+      p50[mode].push(r.p50 * 1000)
+    }
+  }
+  await Promise.all([apps.off.close(), apps.on.close()])
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
+  const off = median(p50.off)
+  const on = median(p50.on)
+  console.log('in process (benchmarkRoute, no sockets): median p50 per request')
+  console.table([
+    { metrics: 'off', 'p50 µs': off.toFixed(2) },
+    { metrics: 'on', 'p50 µs': on.toFixed(2), 'added µs': (on - off).toFixed(2), 'off/on': (off / on).toFixed(3) },
+  ])
 }
 
 /** ns per call of recordRequest vs a no-op of the same signature, 2e6 calls each, best of 5. */
