@@ -32,6 +32,12 @@ export interface KilnPluginContext {
   readonly stats: KilnStats
   /** Re-resolve options against the bundler's root (Vite), before any build. */
   setRoot(root: string): void
+  /**
+   * The bundler's entry modules (from its config), absolute or relative to root: analysis starts
+   * from them, so which app is the root does not depend on the order modules reach the plugin.
+   * Ignored when the `entry` option is set; non-script entries (HTML) are skipped.
+   */
+  addBundlerEntries(files: string[]): void
   /** A build (or rebuild) starts: files may have changed on disk since the last analysis. */
   startBuild(): void
   /** Edits of one module, or null. Runs (or refreshes) the analysis first when needed. */
@@ -58,6 +64,7 @@ export interface KilnPluginContext {
 }
 
 const CREATE_APP = /\bcreateApp\s*\(/
+const SCRIPT = /\.[cm]?[jt]sx?$/
 
 /** A module that may create an app: it calls `createApp(` and imports kiln's runtime by name. */
 function mayCreateApp(code: string, runtimeModules: string[]): boolean {
@@ -78,6 +85,7 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
   let handedOut = false
   let stale = false
   let dev = false
+  let entriesChanged = false
   let lastChange: { file: string; text: string | undefined; changed: string[] } | undefined
   const output = createOutputState()
   const compileCache: CompileCache = new Map()
@@ -92,6 +100,7 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
   }
 
   function analyze(overrides: Map<string, string>): void {
+    entriesChanged = false
     project ??= new Project({
       useInMemoryFileSystem: true,
       compilerOptions: { allowJs: true, experimentalDecorators: true, target: ts.ScriptTarget.ESNext },
@@ -128,7 +137,7 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
 
   /** Re-analyze when a file the analysis read has different text now (content hash per file). */
   function refresh(overrides: Map<string, string>): void {
-    let changed = analysis === undefined
+    let changed = analysis === undefined || entriesChanged
     if (!changed && stale) {
       for (const [file, text] of texts) {
         const now = overrides.get(file) ?? readText(file)
@@ -160,6 +169,17 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
       entries.clear()
       for (const e of options.entry) entries.add(e)
     },
+    addBundlerEntries(files) {
+      if (userOptions.entry !== undefined) return
+      for (const file of files) {
+        const abs = resolve(options.root, file)
+        if (SCRIPT.test(abs) && !entries.has(abs)) {
+          entries.add(abs)
+          // A new entry may change which apps are roots: analyze again at the next need.
+          entriesChanged = true
+        }
+      }
+    },
     startBuild() {
       stale = true
       handedOut = false
@@ -168,7 +188,10 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
       const abs = cleanId(id)
       if (this.isOwnOutput(abs)) return null
       const known = texts.has(abs)
-      if (!known && !entries.has(abs) && mayCreateApp(code, runtimeModules())) entries.add(abs)
+      if (!known && !entries.has(abs) && mayCreateApp(code, runtimeModules())) {
+        entries.add(abs)
+        entriesChanged = true
+      }
       if (entries.size === 0) return null
       refresh(new Map([[abs, code]]))
       if (!texts.has(abs)) return null

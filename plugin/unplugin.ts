@@ -73,7 +73,27 @@ export const kilnUnplugin = createUnplugin<KilnOptions | undefined, false>((user
     buildEnd() {
       ctx.finishBuild()
     },
+    rollup: {
+      options(opts) {
+        ctx.addBundlerEntries(inputFiles(opts.input))
+      },
+    },
+    rolldown: {
+      options(opts) {
+        ctx.addBundlerEntries(inputFiles(opts.input))
+      },
+    },
+    webpack(compiler) {
+      const entry = compiler.options.entry
+      if (typeof entry === 'object' && entry !== null) {
+        ctx.setRoot(compiler.options.context ?? process.cwd())
+        ctx.addBundlerEntries(Object.values(entry).flatMap((e) => (e as { import?: string[] }).import ?? []))
+      }
+    },
     esbuild: {
+      config(initial) {
+        ctx.addBundlerEntries(inputFiles(initial.entryPoints as Input))
+      },
       // Only kiln's own ids go through JavaScript; everything else stays inside esbuild.
       onResolveFilter: new RegExp(`^${escape(ROUTER_MODULE_PREFIX)}`),
       onLoadFilter: new RegExp(escape(RESOLVED_ROUTER_PREFIX.slice(1))),
@@ -87,6 +107,8 @@ export const kilnUnplugin = createUnplugin<KilnOptions | undefined, false>((user
       configResolved(config) {
         ctx.setRoot(config.root)
         ctx.setDev(config.command === 'serve')
+        const ssr = config.build.ssr
+        ctx.addBundlerEntries([...(typeof ssr === 'string' ? [ssr] : []), ...inputFiles(config.build.rollupOptions?.input as Input)])
       },
       async hotUpdate(update) {
         const file = cleanId(update.file)
@@ -129,6 +151,16 @@ function esbuildSetup(ctx: KilnPluginContext, build: PluginBuild): void {
     const error = errors.length > 0 ? [{ text: errors.map((e) => e.text).join('\n') }] : []
     return { contents, loader: esbuildLoader(args.path), resolveDir: dirname(args.path), errors: error, warnings }
   })
+}
+
+type Input = string | string[] | Record<string, string> | { in: string }[] | undefined
+
+/** The entry files of a bundler's `input` / `entryPoints`, in any of their shapes. */
+function inputFiles(input: Input): string[] {
+  if (input === undefined) return []
+  if (typeof input === 'string') return [input]
+  if (Array.isArray(input)) return input.map((i) => (typeof i === 'string' ? i : i.in))
+  return Object.values(input)
 }
 
 function esbuildLoader(file: string): 'ts' | 'tsx' | 'js' | 'jsx' {

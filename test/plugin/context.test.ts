@@ -44,6 +44,17 @@ describe('plugin context', () => {
     expect(ctx.loadRouter(`\0kiln:router/${key}`)).toContain('export function match')
   })
 
+  it('starts from the bundler’s entries: the order modules arrive in does not decide which app is the root', () => {
+    const ctx = newContext()
+    ctx.addBundlerEntries(['main.ts'])
+    ctx.startBuild()
+    // The mounted sub-app's module arrives first (esbuild loads imports in parallel).
+    expect(ctx.transform(read('admin.ts'), file('admin.ts'))).toBeNull()
+    expect(ctx.transform(read('server.ts'), file('server.ts'))?.code).toContain('useCompiledRouter(')
+    expect(ctx.appFiles().size).toBe(1)
+    expect(ctx.stats.analyses).toBe(1)
+  })
+
   it('re-analyzes on a rebuild only when an analyzed file’s content changed', () => {
     const ctx = newContext()
     runBuild(ctx)
