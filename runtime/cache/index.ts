@@ -5,5 +5,5 @@
 export { createCache } from './create-cache.js'
 export { getDefaultCache } from './wrap.js'
 export { estimateCacheSize } from './size.js'
-export type { Cache, CacheOptions, CacheStats, CachedOptions, CachedRouteOptions, CacheEntryOptions, NamedCacheOptions, CacheWrapOptions } from './types.js'
+export type { Cache, CacheDuration, CacheOptions, CacheStats, CachedOptions, CachedRouteOptions, CacheEntryOptions, NamedCacheOptions, CacheWrapOptions } from './types.js'
 export { cached } from './cached.js'

@@ -1,5 +1,5 @@
 import { estimateCacheSize } from './size.js'
-import type { CacheOptions, CacheEntryOptions, NamedCacheOptions } from './types.js'
+import type { CacheDuration, CacheOptions, CacheEntryOptions, NamedCacheOptions } from './types.js'
 import type { ResolvedEntryOptions } from './entry.js'
 
 /** Limits and defaults of one named cache, in milliseconds and bytes. */
@@ -53,13 +53,17 @@ export function resolveEntryOptions(o: CacheEntryOptions | undefined, d: { ttl: 
   }
 }
 
-/** Seconds in, milliseconds out. */
-function seconds(name: string, value: number | undefined, fallback: number): number {
-  const v = value ?? fallback
-  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) {
-    throw new Error(`[kiln] cache: option \`${name}\` must be a number of seconds >= 0, got ${String(value)}\nhint: write ${name}: 60 for one minute`)
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/** Seconds (or a duration string, as the annotation accepts) in, milliseconds out. */
+function seconds(name: string, value: CacheDuration | undefined, fallback: number): number {
+  if (value === undefined) return fallback * 1000
+  if (typeof value === 'number' && value >= 0 && Number.isFinite(value)) return value * 1000
+  const m = typeof value === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim()) : null
+  if (m === null) {
+    throw new Error(`[kiln] cache: option \`${name}\` must be seconds >= 0 or a duration like '5m', got ${JSON.stringify(value)}\nhint: write ${name}: 60 (or '60s') for one minute`)
   }
-  return v * 1000
+  return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 's'])
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

@@ -5,12 +5,15 @@
 import type { Redis, RedisOptions } from 'ioredis'
 import type { KilnContext } from '../types.js'
 
+/** Seconds, or a string with a unit like the annotation's: `'500ms'`, `'60s'`, `'5m'`, `'1h'`, `'1d'`. */
+export type CacheDuration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}` | `${number}`
+
 /** Per-entry options accepted by `set`, `getOrLoad` and `wrap`. */
 export interface CacheEntryOptions {
   /** Seconds the value is fresh. @default the cache's `ttl` */
-  ttl?: number
+  ttl?: CacheDuration
   /** Seconds after `ttl` during which a stale value is served while one refresh runs. @default the cache's `swr` */
-  swr?: number
+  swr?: CacheDuration
   /** Tags; `invalidateTag(tag)` drops every entry carrying it, on every instance. @default [] */
   tags?: string[]
 }
@@ -36,9 +39,9 @@ export interface NamedCacheOptions {
    */
   sizeCalculation?: (value: unknown, key: string) => number
   /** Seconds a value is fresh. @default 60 */
-  ttl?: number
+  ttl?: CacheDuration
   /** Seconds a stale value may be served while one refresh runs; 0 turns it off. @default 0 */
-  swr?: number
+  swr?: CacheDuration
   /**
    * Fraction of `ttl` removed at random from each entry's ttl (0.1 → ttl in [0.9·ttl, ttl]), so
    * entries written together do not expire together. Never lengthens a ttl.

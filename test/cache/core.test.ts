@@ -59,6 +59,21 @@ describe('level 1: single-flight, ttl, stale window', () => {
     expect(await cache.getOrLoad('k', loader)).toBe('v3')
   })
 
+  it("accepts durations with units like the annotation ('500ms', '5m', '1h')", async () => {
+    const clock = manualClock()
+    const cache = createCache({ now: clock.now, ttl: '5m', jitter: 0 })
+    await cache.set('a', 1)
+    await cache.set('b', 2, { ttl: '500ms' })
+    clock.advance(499)
+    expect(await cache.get('b')).toBe(2)
+    clock.advance(1)
+    expect(await cache.get('b')).toBeUndefined()
+    clock.advance(299_499)
+    expect(await cache.get('a')).toBe(1)
+    clock.advance(1)
+    expect(await cache.get('a')).toBeUndefined()
+  })
+
   it('jitters each ttl down by up to `jitter`, never up', async () => {
     const clock = manualClock()
     let r = 0.999
@@ -250,7 +265,8 @@ describe('stats and named caches', () => {
   })
 
   it('rejects invalid options with a hint', () => {
-    expect(() => createCache({ ttl: -1 })).toThrow(/`ttl` must be a number of seconds >= 0[\s\S]*hint:/)
+    expect(() => createCache({ ttl: -1 })).toThrow(/`ttl` must be seconds >= 0 or a duration like '5m', got -1[\s\S]*hint:/)
+    expect(() => createCache({ swr: '5 minutes' as never })).toThrow(/`swr`/)
     expect(() => createCache({ jitter: 1 })).toThrow(/jitter/)
   })
 })
