@@ -47,13 +47,12 @@ export function createRecorder(options: RecorderOptions): Recorder {
   const sampleAll = rate >= 1
   const routes = new Map<string, RouteRecord>()
   const bucketCount = buckets.length
-  let accumulator = 0
 
   function addRoute(id: string): RouteRecord {
     const key = routes.size >= maxRoutes ? OTHER_ROUTE : id
     let record = routes.get(key)
     if (record === undefined) {
-      record = createRouteRecord(key, bucketCount, slots)
+      record = createRouteRecord(key, bucketCount, slots, rate)
       routes.set(key, record)
     }
     return record
@@ -76,9 +75,9 @@ export function createRecorder(options: RecorderOptions): Recorder {
     const epoch = clock.epoch
     countInSlot(r, epoch, slots)
     if (!sampleAll) {
-      accumulator += rate
-      if (accumulator < 1) return
-      accumulator -= 1
+      // Every 1/rate-th request of this route; `>= 1 - 1e-9` so float sums such as 0.1 × 10 count.
+      if ((r.sampleAcc += rate) < 1 - 1e-9) return
+      r.sampleAcc -= 1
     }
     recordLatency(r, epoch, slots, durationSeconds)
   }

@@ -38,6 +38,11 @@ export interface RouteRecord {
   slotHist: (RecordableHistogram | undefined)[]
   /** For a cached route (the response had `X-Cache`): hits, misses, stale hits, bypasses. */
   cache: number[] | undefined
+  /**
+   * Sampling accumulator, per route: a shared one would alias with interleaved traffic (at rate
+   * 0.5, routes A and B alternating, B alone would be sampled).
+   */
+  sampleAcc: number
 }
 
 /** Split `GET /users/:id` into its method and pattern; other ids get method `_OTHER`. */
@@ -49,7 +54,8 @@ export function splitRouteId(id: string): { method: string; route: string } {
   return { method: '_OTHER', route: id }
 }
 
-export function createRouteRecord(id: string, bucketCount: number, slots: number): RouteRecord {
+/** With a `sampleRate` above 0 the first request of a route is always sampled. */
+export function createRouteRecord(id: string, bucketCount: number, slots: number, sampleRate = 1): RouteRecord {
   const { method, route } = splitRouteId(id)
   return {
     id,
@@ -64,6 +70,7 @@ export function createRouteRecord(id: string, bucketCount: number, slots: number
     slotCount: new Array<number>(slots).fill(0),
     slotHist: new Array<RecordableHistogram | undefined>(slots).fill(undefined),
     cache: undefined,
+    sampleAcc: sampleRate > 0 ? 1 - sampleRate : 0,
   }
 }
 

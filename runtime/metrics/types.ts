@@ -34,7 +34,7 @@ export interface MetricsOptions {
   /**
    * Fraction of requests whose latency goes into the percentile window (0 to 1). Counts, status
    * classes, errors and the Prometheus histogram stay exact. Sampling is a deterministic
-   * accumulator (every 1/rate-th request), not a random draw.
+   * accumulator per route (its first request, then every 1/rate-th), not a random draw.
    * @default 1
    */
   sampleRate?: number

@@ -56,6 +56,18 @@ describe('recordRequest', () => {
     expect(route.latencyMs.p50).toBeCloseTo(2, 1)
   })
 
+  it('samples each route on its own, so interleaved traffic does not alias', async () => {
+    const m = createMetrics({ sampleRate: 0.5 })
+    for (let i = 0; i < 100; i++) {
+      m.recordRequest('GET /a', 200, 0.001)
+      m.recordRequest('GET /b', 200, 0.001)
+    }
+    m.recordRequest('GET /rare', 200, 0.003) // a route's first request is always sampled
+    const snap = await m.snapshot()
+    await m.close()
+    expect(snap.routes.map((r) => [r.id, r.latencyMs.samples])).toEqual([['GET /a', 50], ['GET /b', 50], ['GET /rare', 1]])
+  })
+
   it('records nothing into the window with sampleRate 0', async () => {
     const m = createMetrics({ sampleRate: 0 })
     m.recordRequest('GET /', 200, 0.002)
