@@ -3,6 +3,7 @@
  * process (`npm run bench:router`). Cases: the classic delvedor/router-benchmark table and a
  * realistic REST API of 200+ routes. Every implementation's answers are checked before it is
  * timed; a wrong answer stops the run. Prints ns per lookup and the ratio to the fastest peer.
+ * Paths are fresh strings (as node:http hands them over), never the literals the routes use.
  *
  * Options (env): KILN_BENCH_FILTER=regex to run some cases only.
  */
@@ -225,7 +226,9 @@ for (const c of selected) {
         throw new Error(`${label} answers ${JSON.stringify(got)} for ${method} ${path} in "${c.name}", expected ${JSON.stringify(want)}`)
       }
     }
-    const lookups = c.lookups
+    // Fresh, non-internalized strings, as node:http hands a path over (a literal would let string
+    // comparisons succeed on pointer equality, which no server sees).
+    const lookups = c.lookups.map(([m, p]) => [m, p.split('').join('')] as [string, string])
     const lookup = impl.lookup
     const name = `${c.name} :: ${label}`
     names.push(name)
