@@ -4,7 +4,7 @@
  * CPU 1; the load generator (wrk, else autocannon) is pinned to CPU 0; 127.0.0.1 only.
  *
  *   npm run bench:http            # 3 rounds × (route × server) of 3 s, after a 1 s warmup each
- *   BENCH_SECONDS=10 BENCH_ROUNDS=5 BENCH_CONNECTIONS=100 npm run bench:http
+ *   BENCH_SECONDS=10 BENCH_ROUNDS=5 BENCH_CONNECTIONS=100 BENCH_SERVERS=kiln,fastify npm run bench:http
  *
  * All servers start at once (an idle server costs nothing) and are measured in turns, round after
  * round; each cell is the median of its rounds, so drift in machine load hits every server alike.
@@ -16,8 +16,10 @@ import http from 'node:http'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
-const SERVERS = ['node', 'kiln', 'kiln+metrics', 'fastify', 'hono'] as const
-type ServerKind = (typeof SERVERS)[number]
+const ALL_SERVERS = ['node', 'kiln', 'kiln+metrics', 'fastify', 'hono'] as const
+type ServerKind = (typeof ALL_SERVERS)[number]
+// BENCH_SERVERS=node,kiln measures a subset (bare node:http is always included: it is the baseline).
+const SERVERS = ALL_SERVERS.filter((s) => s === 'node' || !process.env.BENCH_SERVERS || process.env.BENCH_SERVERS.split(',').includes(s))
 
 const ROUTES = [
   { name: 'GET / (text)', path: '/' },

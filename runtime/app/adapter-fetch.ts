@@ -32,9 +32,9 @@ export async function handleFetch(app: App, request: Request): Promise<Response>
   }
   let f
   try {
-    f = await finalize(r, ctx.headers['accept-encoding'] as string | undefined, app._options.compression)
+    f = await finalize(r, ctx, app._options.compression)
   } catch (error) {
-    f = await finalize(app._fail(ctx, error), undefined, false)
+    f = await finalize(app._fail(ctx, error), ctx, false)
   }
   const headers = new Headers()
   for (const [name, value] of Object.entries(f.headers)) {

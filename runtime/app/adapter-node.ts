@@ -14,10 +14,10 @@ export function handleNode(app: App, req: NodeRequest, res: NodeResponse): void 
   // Absolute-form targets (`GET http://host/x`, sent to proxies) route by their path.
   if (url.charCodeAt(0) !== 47 && /^https?:\/\//i.test(url)) url = absoluteToOrigin(url)
   const q = url.indexOf('?')
-  const headers = req.headers
   // HTTP/2 names the host `:authority`; give handlers (and cache keys) the same `host` as HTTP/1.1.
-  if (req.httpVersionMajor === 2 && headers.host === undefined) headers.host = headers[':authority'] as string | undefined
-  const ctx = new Context(app, req.method ?? 'GET', url, q === -1 ? url : url.slice(0, q), headers)
+  if (req.httpVersionMajor === 2 && req.headers.host === undefined) req.headers.host = req.headers[':authority'] as string | undefined
+  // Headers are read lazily (see Context.headers).
+  const ctx = new Context(app, req.method ?? 'GET', url, q === -1 ? url : url.slice(0, q), undefined)
   ctx.req = req
   ctx.res = res
   app._inflight++

@@ -47,8 +47,17 @@ export class Context implements KilnContext {
     readonly method: string,
     readonly url: string,
     readonly path: string,
-    readonly headers: IncomingHttpHeaders,
+    /** Request headers; undefined means "read `req.headers` when first asked". */
+    private _requestHeaders: IncomingHttpHeaders | undefined,
   ) {}
+
+  /**
+   * Lower-case request headers. node builds `req.headers` from the raw headers on first access,
+   * which costs several microseconds per request; a route that never reads a header never pays it.
+   */
+  get headers(): IncomingHttpHeaders {
+    return (this._requestHeaders ??= this.req!.headers)
+  }
 
   get query(): Record<string, string | string[]> {
     if (this._query === undefined) {

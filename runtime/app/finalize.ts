@@ -3,6 +3,7 @@
  * node stream, compression, Content-Length and Vary. Never mutates the KilnResponse (a cached
  * response is shared by many requests).
  */
+import type { IncomingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
 import type { KilnResponse } from '../types.js'
 import {
@@ -22,7 +23,7 @@ export interface Finished {
 /** Bytes or a stream, compressed when negotiated; a Promise only when a large body is compressed. */
 export function finalize(
   r: KilnResponse,
-  acceptEncoding: string | undefined,
+  request: { readonly headers: IncomingHttpHeaders },
   c: ResolvedCompression | false,
 ): Finished | Promise<Finished> {
   const headers = { ...r.headers }
@@ -37,7 +38,7 @@ export function finalize(
     const buf = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
     if (c === false || buf.byteLength < c.threshold || !mayCompress(status, headers)) return bytes(status, headers, buf)
     headers.vary = addVary(headers.vary)
-    const enc = negotiateEncoding(acceptEncoding, c)
+    const enc = negotiateEncoding(acceptEncoding(request), c)
     if (enc === undefined) return bytes(status, headers, buf)
     headers['content-encoding'] = enc
     if (buf.byteLength < ASYNC_COMPRESS_BYTES) return bytes(status, headers, compressSync(buf, enc, c))
@@ -46,7 +47,7 @@ export function finalize(
   let stream = toNodeStream(body)
   if (c !== false && mayCompress(status, headers)) {
     headers.vary = addVary(headers.vary)
-    const enc = negotiateEncoding(acceptEncoding, c)
+    const enc = negotiateEncoding(acceptEncoding(request), c)
     if (enc !== undefined) {
       headers['content-encoding'] = enc
       delete headers['content-length']
@@ -56,6 +57,12 @@ export function finalize(
     }
   }
   return { status, headers, body: null, stream }
+}
+
+// Read only when a body may be compressed: reading headers has a cost under node:http.
+function acceptEncoding(request: { readonly headers: IncomingHttpHeaders }): string | undefined {
+  const v = request.headers['accept-encoding']
+  return typeof v === 'string' ? v : undefined
 }
 
 function bytes(status: number, headers: Record<string, string | string[]>, buf: Buffer): Finished {

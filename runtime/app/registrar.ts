@@ -3,6 +3,7 @@
  * Everything is recorded as plain data in a RouteStore; the router and each route's middleware
  * chain are built from it once, before the first request (see prepare.ts).
  */
+import { controllerRoutes, type ControllerTarget } from '../controller/controller-routes.js'
 import type { SourceLocation } from '../router/types.js'
 import type { HandlerArg, Middleware } from './compose.js'
 import { joinRoutePath, validatePath } from './join-path.js'
@@ -120,6 +121,16 @@ export class Registrar {
       this._store.routes.push({ ...r, path: joinRoutePath(base, r.path), scopes: [...this._scopes, ...r.scopes.map(scopeOf)] })
     }
     this._store.changed()
+    return this
+  }
+
+  /**
+   * A class controller's routes (runtime/controller), under this registrar's prefix:
+   * `app.controller(UsersController)`. The class is instantiated once, here; its methods run with
+   * that instance as `this`.
+   */
+  controller(target: ControllerTarget): this {
+    for (const r of controllerRoutes(target)) this._add(r.method, r.path, [r.handler])
     return this
   }
 

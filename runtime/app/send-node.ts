@@ -47,7 +47,7 @@ function sendString(app: App, ctx: Context, res: NodeResponse, body: string, typ
 
 /** Send a KilnResponse (the general path). */
 export function sendResponse(app: App, ctx: Context, res: NodeResponse, r: KilnResponse): void {
-  const f = finalize(r, ctx.headers['accept-encoding'] as string | undefined, app._options.compression)
+  const f = finalize(r, ctx, app._options.compression)
   if (f instanceof Promise) {
     f.then(
       (done) => write(app, ctx, res, done),
