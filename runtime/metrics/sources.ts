@@ -117,7 +117,9 @@ export function readResources(registry: SourceRegistry): Record<string, unknown>
   for (const [name, res] of registry.resources) {
     out[name] = { state: typeof res === 'function' ? res() : res.state }
   }
-  return out
+  const sorted: Record<string, unknown> = {}
+  for (const name of Object.keys(out).sort()) sorted[name] = out[name]
+  return sorted
 }
 
 export function readCustom(registry: SourceRegistry): Record<string, unknown> {
