@@ -115,7 +115,7 @@ export function readResources(registry: SourceRegistry): Record<string, unknown>
     out[name] = status
   }
   for (const [name, res] of registry.resources) {
-    out[name] = { state: typeof res === 'function' ? res() : res.state }
+    out[name] = _read(() => ({ state: typeof res === 'function' ? res() : res.state }))
   }
   const sorted: Record<string, unknown> = {}
   for (const name of Object.keys(out).sort()) sorted[name] = out[name]
