@@ -126,6 +126,9 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
     const method = ctx.method
     if (!cacheable(method)) return bypass(self, ctx, s)
     const h = ctx.headers
+    // The key never includes a request body: with the method override, a request that has one
+    // uses the cache only when `key(ctx)` can account for it.
+    if (method !== 'GET' && method !== 'HEAD' && identityOf === undefined && hasBody(h)) return bypass(self, ctx, s)
     const credentials = h.authorization !== undefined || h.cookie !== undefined
     let identity = ''
     if (isPrivate) {
@@ -166,6 +169,10 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
 function labelled(value: unknown, xCache: string): unknown {
   if (!(value instanceof KilnResponse)) return value
   return new KilnResponse(value.status, Object.assign({}, value.headers, { 'x-cache': xCache }), value.body)
+}
+
+function hasBody(h: KilnContext['headers']): boolean {
+  return h['transfer-encoding'] !== undefined || (h['content-length'] !== undefined && h['content-length'] !== '0')
 }
 
 function nonEmpty(tags: string[] | undefined): string[] | undefined {

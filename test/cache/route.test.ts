@@ -235,6 +235,16 @@ describe('@cached route: never leaks', () => {
     expect((await allowed.call()).headers['x-cache']).toBe('HIT')
   })
 
+  it('unsafeMethod caches POST, but a request body bypasses unless key(ctx) accounts for it', async () => {
+    const t = setup({ unsafeMethod: true })
+    await t.call({ method: 'POST' })
+    expect((await t.call({ method: 'POST' })).headers['x-cache']).toBe('HIT')
+    expect((await t.call({ method: 'POST', headers: { 'content-length': '12' } })).headers['x-cache']).toBe('BYPASS')
+    const keyed = setup({ unsafeMethod: true, key: (ctx: KilnContext) => String(ctx.headers['x-body-hash']) })
+    await keyed.call({ method: 'POST', headers: { 'content-length': '12', 'x-body-hash': 'a' } })
+    expect((await keyed.call({ method: 'POST', headers: { 'content-length': '12', 'x-body-hash': 'a' } })).headers['x-cache']).toBe('HIT')
+  })
+
   it('POST (any method but GET/HEAD) bypasses', async () => {
     const t = setup()
     await t.call({ method: 'POST' })
