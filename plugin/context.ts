@@ -3,9 +3,7 @@
  * src/), keeps their results between builds and writes the report and routes.d.ts. The unplugin
  * hooks (unplugin.ts) only forward to it.
  */
-import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { isAbsolute, relative, resolve, sep } from 'node:path'
+import { resolve } from 'node:path'
 import { Project, ts } from 'ts-morph'
 import { analyzeRoutes } from '../src/analyze/analyze-routes.js'
 import type { AnalysisResult } from '../src/analyze/types.js'
@@ -14,62 +12,13 @@ import { planEmission, type EmissionPlan } from '../src/emit/plan-emission.js'
 import { transformModule, type TransformOutput } from '../src/emit/transform-module.js'
 import { routerKeyOf } from '../src/emit/virtual-ids.js'
 import type { Diagnostic } from '../src/types.js'
-import { resolveKilnOptions, type KilnOptions, type ResolvedKilnOptions } from './options.js'
-import { createOutputState, writeOutputs } from './write-outputs.js'
+import type { KilnPluginContext, KilnStats } from './context-types.js'
+import { cleanId, mayCreateApp, readText, relativePath, SCRIPT } from './module-ids.js'
+import { resolveKilnOptions, type KilnOptions } from './options.js'
+import { createOutputState, outputKey, writeOutputs } from './write-outputs.js'
 
-/** Counters a dev tool or a test can read (`plugin.api.kiln.stats` in Vite). */
-export interface KilnStats {
-  /** Analyses run (a build whose files did not change reuses the last one). */
-  analyses: number
-  /** Router modules served (load hook). */
-  routerLoads: number
-  /** Dev-server updates kiln sent because a route table's hash changed. */
-  routerUpdates: number
-}
-
-export interface KilnPluginContext {
-  readonly options: ResolvedKilnOptions
-  readonly stats: KilnStats
-  /** Re-resolve options against the bundler's root (Vite), before any build. */
-  setRoot(root: string): void
-  /**
-   * The bundler's entry modules (from its config), absolute or relative to root: analysis starts
-   * from them, so which app is the root does not depend on the order modules reach the plugin.
-   * Ignored when the `entry` option is set; non-script entries (HTML) are skipped.
-   */
-  addBundlerEntries(files: string[]): void
-  /** A build (or rebuild) starts: files may have changed on disk since the last analysis. */
-  startBuild(): void
-  /** Edits of one module, or null. Runs (or refreshes) the analysis first when needed. */
-  transform(code: string, id: string): TransformOutput | null
-  /** Code of a router module by resolved id, or undefined for other ids. */
-  loadRouter(id: string): string | undefined
-  /**
-   * A file changed (dev server / watch): refresh the analysis when it is one of the analyzed files.
-   * Returns the keys of apps whose route table hash changed. Asked again for the same file and
-   * text (Vite asks once per environment), it answers the same without counting a second update.
-   */
-  fileChanged(file: string, text: string | undefined): string[]
-  /** Dev server: write the report and routes.d.ts after every analysis (there is no build end). */
-  setDev(dev: boolean): void
-  /** Diagnostics not yet handed to the bundler in this build (each analysis' are handed once per build). */
-  takeDiagnostics(): Diagnostic[]
-  /** Files kiln writes: never transformed, never a reason to rebuild. */
-  isOwnOutput(file: string): boolean
-  /** Absolute files of the app module(s) wiring a router, by app key. */
-  appFiles(): Map<string, string>
-  /** Write report and routes.d.ts when they changed; print the summary. */
-  finishBuild(): void
-  readonly analysis: AnalysisResult | undefined
-}
-
-const CREATE_APP = /\bcreateApp\s*\(/
-const SCRIPT = /\.[cm]?[jt]sx?$/
-
-/** A module that may create an app: it calls `createApp(` and imports kiln's runtime by name. */
-function mayCreateApp(code: string, runtimeModules: string[]): boolean {
-  return CREATE_APP.test(code) && runtimeModules.some((m) => code.includes(`'${m}'`) || code.includes(`"${m}"`))
-}
+export type { KilnPluginContext, KilnStats } from './context-types.js'
+export { cleanId } from './module-ids.js'
 
 export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPluginContext {
   let options = resolveKilnOptions(userOptions)
@@ -94,10 +43,7 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
   /** What the outputs were last written for: an unchanged analysis rewrites nothing. */
   let writtenFor: string | undefined
 
-  const rel = (abs: string) => {
-    const r = relative(options.root, abs)
-    return (r.startsWith('..') || isAbsolute(r) ? abs : r).split(sep).join('/')
-  }
+  const rel = (abs: string) => relativePath(options.root, abs)
 
   function analyze(overrides: Map<string, string>): void {
     entriesChanged = false
@@ -251,34 +197,4 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
       finish()
     },
   }
-}
-
-/** Everything the report and routes.d.ts show: equal keys, equal files (spans and texts excluded). */
-function outputKey(analysis: AnalysisResult, compiled: CompiledApps, diagnostics: Diagnostic[]): string {
-  return JSON.stringify([
-    analysis.routes.map((r) => [r.app, r.index, r.method, r.path, r.loc, r.cached?.source, r.cached?.options, r.lazy?.specifier, r.fallback]),
-    analysis.apps.map((a) => [a.id, a.loc, a.root]),
-    analysis.resources.map((r) => [r.name, r.specifier, r.loc]),
-    compiled.apps.map((a) => [a.key, a.hash, a.wired]),
-    diagnostics.map((d) => [d.severity, d.code, d.message, d.loc, d.related, d.hint]),
-  ])
-}
-
-/** A bundler id without query or hash suffix (`/a/b.ts?v=123` → `/a/b.ts`). */
-export function cleanId(id: string): string {
-  const q = id.search(/[?#]/)
-  return q === -1 ? id : id.slice(0, q)
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch {
-    return undefined
-  }
-}
-
-/** A short content hash (used by the report to tell builds apart). */
-export function contentHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16)
 }

@@ -2,13 +2,12 @@
  * kiln's one plugin, for every bundler (unplugin). The hooks forward to the plugin context
  * (context.ts), which does the I/O; the passes it runs are pure functions in src/.
  */
-import { readFile } from 'node:fs/promises'
-import { dirname, extname } from 'node:path'
-import type { PluginBuild } from 'esbuild'
 import { createUnplugin, type UnpluginContext } from 'unplugin'
 import type { Diagnostic } from '../src/types.js'
+import { esbuildSetup } from './esbuild-load.js'
 import { formatDiagnostic } from './format.js'
 import { cleanId, createKilnPluginContext, type KilnPluginContext } from './context.js'
+import { inputFiles, type Input } from './module-ids.js'
 import type { KilnOptions } from './options.js'
 import { resolveRouterModuleId, RESOLVED_ROUTER_PREFIX, ROUTER_MODULE_PREFIX } from '../src/emit/virtual-ids.js'
 
@@ -132,42 +131,6 @@ export const kilnUnplugin = createUnplugin<KilnOptions | undefined, false>((user
     },
   }
 })
-
-/**
- * Transform for esbuild: a module kiln does not change is left to esbuild's own loader (returning
- * undefined), so a rebuild re-parses only what changed. Diagnostics ride on the first module.
- */
-function esbuildSetup(ctx: KilnPluginContext, build: PluginBuild): void {
-  build.onLoad({ filter: SOURCE_FILE, namespace: 'file' }, async (args) => {
-    if (SKIPPED.test(args.path)) return undefined
-    const code = await readFile(args.path, 'utf8')
-    const out = ctx.transform(code, args.path)
-    const diagnostics = ctx.takeDiagnostics()
-    const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => ({ text: formatDiagnostic(d) }))
-    const warnings = diagnostics.filter((d) => d.severity !== 'error').map((d) => ({ text: formatDiagnostic(d) }))
-    if (out === null && errors.length === 0 && warnings.length === 0) return undefined
-    const contents = out === null ? code : `${out.code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(out.map.toString()).toString('base64')}`
-    // One error for all: like bundler.error elsewhere, the build stops with every error listed.
-    const error = errors.length > 0 ? [{ text: errors.map((e) => e.text).join('\n') }] : []
-    return { contents, loader: esbuildLoader(args.path), resolveDir: dirname(args.path), errors: error, warnings }
-  })
-}
-
-type Input = string | string[] | Record<string, string> | { in: string }[] | undefined
-
-/** The entry files of a bundler's `input` / `entryPoints`, in any of their shapes. */
-function inputFiles(input: Input): string[] {
-  if (input === undefined) return []
-  if (typeof input === 'string') return [input]
-  if (Array.isArray(input)) return input.map((i) => (typeof i === 'string' ? i : i.in))
-  return Object.values(input)
-}
-
-function esbuildLoader(file: string): 'ts' | 'tsx' | 'js' | 'jsx' {
-  const ext = extname(file)
-  if (ext === '.tsx' || ext === '.jsx') return ext.slice(1) as 'tsx' | 'jsx'
-  return ext === '.ts' || ext === '.mts' || ext === '.cts' ? 'ts' : 'js'
-}
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')

@@ -3,7 +3,7 @@
  * .html) and routes.d.ts. A file is rewritten only when its text changed, so a watcher that sees
  * kiln's output never sees a spurious change, and an unchanged rebuild prints no summary.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { AnalysisResult } from '../src/analyze/types.js'
 import type { CompiledApps } from '../src/emit/compile-apps.js'
@@ -14,6 +14,7 @@ import { formatSummary } from '../src/report/format-summary.js'
 import { renderReport } from '../src/report/render-report.js'
 import type { RouteStats } from '../src/report/types.js'
 import type { Diagnostic } from '../src/types.js'
+import { readText } from './module-ids.js'
 import type { ResolvedKilnOptions } from './options.js'
 
 export interface OutputState {
@@ -75,10 +76,13 @@ export function writeIfChanged(state: OutputState, path: string, text: string): 
   return true
 }
 
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch {
-    return undefined
-  }
+/** Everything the report and routes.d.ts show: equal keys, equal files (spans and texts excluded). */
+export function outputKey(analysis: AnalysisResult, compiled: CompiledApps, diagnostics: Diagnostic[]): string {
+  return JSON.stringify([
+    analysis.routes.map((r) => [r.app, r.index, r.method, r.path, r.loc, r.cached?.source, r.cached?.options, r.lazy?.specifier, r.fallback]),
+    analysis.apps.map((a) => [a.id, a.loc, a.root]),
+    analysis.resources.map((r) => [r.name, r.specifier, r.loc]),
+    compiled.apps.map((a) => [a.key, a.hash, a.wired]),
+    diagnostics.map((d) => [d.severity, d.code, d.message, d.loc, d.related, d.hint]),
+  ])
 }

@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises'
+import { dirname, extname } from 'node:path'
+import type { PluginBuild } from 'esbuild'
+import type { KilnPluginContext } from './context-types.js'
+import { formatDiagnostic } from './format.js'
+
+const SOURCE_FILE = /\.[cm]?[jt]sx?$/
+const SKIPPED = /[\\/]node_modules[\\/]/
+
+/**
+ * Transform for esbuild: a module kiln does not change is left to esbuild's own loader (returning
+ * undefined), so a rebuild re-parses only what changed. Diagnostics ride on the first module.
+ */
+export function esbuildSetup(ctx: KilnPluginContext, build: PluginBuild): void {
+  build.onLoad({ filter: SOURCE_FILE, namespace: 'file' }, async (args) => {
+    if (SKIPPED.test(args.path)) return undefined
+    const code = await readFile(args.path, 'utf8')
+    const out = ctx.transform(code, args.path)
+    const diagnostics = ctx.takeDiagnostics()
+    const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => ({ text: formatDiagnostic(d) }))
+    const warnings = diagnostics.filter((d) => d.severity !== 'error').map((d) => ({ text: formatDiagnostic(d) }))
+    if (out === null && errors.length === 0 && warnings.length === 0) return undefined
+    const contents = out === null ? code : `${out.code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(out.map.toString()).toString('base64')}`
+    // One error for all: like bundler.error elsewhere, the build stops with every error listed.
+    const error = errors.length > 0 ? [{ text: errors.map((e) => e.text).join('\n') }] : []
+    return { contents, loader: esbuildLoader(args.path), resolveDir: dirname(args.path), errors: error, warnings }
+  })
+}
+
+function esbuildLoader(file: string): 'ts' | 'tsx' | 'js' | 'jsx' {
+  const ext = extname(file)
+  if (ext === '.tsx' || ext === '.jsx') return ext.slice(1) as 'tsx' | 'jsx'
+  return ext === '.ts' || ext === '.mts' || ext === '.cts' ? 'ts' : 'js'
+}
+
