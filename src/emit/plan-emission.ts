@@ -82,7 +82,17 @@ export function planEmission(
   for (const route of analysis.routes) {
     const cached = route.cached
     if (cached === undefined || cached.source === 'call' || cached.source === 'decorator') continue
-    if (route.handler.kind === 'method') continue
+    if (route.handler.kind === 'method') {
+      // A method declaration is no expression to wrap; the decorator form is applied by the runtime.
+      diagnostics.push({
+        severity: 'warning',
+        code: 'cached-jsdoc-method',
+        message: `@cached in a JSDoc comment on the controller method of ${route.method} ${route.path} is not applied`,
+        loc: cached.loc,
+        hint: 'use the decorator instead: @cached({ ttl: 60 })',
+      })
+      continue
+    }
     if (route.handler.kind === 'lazy') {
       diagnostics.push({
         severity: 'warning',

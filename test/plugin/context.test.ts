@@ -23,6 +23,12 @@ function runBuild(ctx: ReturnType<typeof newContext>): Map<string, string | null
   return out
 }
 
+function newContextRouter(key: string): string | undefined {
+  const ctx = newContext()
+  runBuild(ctx)
+  return ctx.loadRouter(`\0kiln:router/${key}`)
+}
+
 beforeEach(() => {
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir, { recursive: true })
@@ -53,6 +59,17 @@ describe('plugin context', () => {
     expect(ctx.transform(read('server.ts'), file('server.ts'))?.code).toContain('useCompiledRouter(')
     expect(ctx.appFiles().size).toBe(1)
     expect(ctx.stats.analyses).toBe(1)
+  })
+
+  it('is deterministic: two fresh builds give the same modules, router and report bytes', () => {
+    const first = runBuild(newContext())
+    const report = readFileSync(join(dir, '.kiln/route-stats.json'), 'utf8')
+    const ctx = newContext()
+    const second = runBuild(ctx)
+    expect(second).toEqual(first)
+    expect(readFileSync(join(dir, '.kiln/route-stats.json'), 'utf8')).toBe(report)
+    const [key] = [...ctx.appFiles().keys()]
+    expect(ctx.loadRouter(`\0kiln:router/${key}`)).toBe(newContextRouter(key!))
   })
 
   it('re-analyzes on a rebuild only when an analyzed file’s content changed', () => {
