@@ -1,6 +1,6 @@
 import { escapeGlob, globToRegExp } from './glob.js'
 import type { RedisLevel } from './redis-level.js'
-import { level2, redisErrorCounter, type CacheRoot, type StoreState } from './state.js'
+import { redisErrorCounter, type CacheRoot, type StoreState } from './state.js'
 
 /**
  * What instances tell each other over pub/sub. `o`: sender; `c`: cache name; then one of
@@ -42,9 +42,12 @@ function dropLocalAll(s: StoreState): void {
   s.inflight.clear()
 }
 
+// A named cache kept out of Redis (`redis: false`) still tells other instances to drop their
+// level-1 copies: only the Redis deletions are skipped for it.
+
 export async function deleteKey(s: StoreState, key: string): Promise<void> {
   dropLocal(s, key)
-  await reachRedis(s, async (redis, onError) => (await redis.del([s.keyPrefix + key], onError)) && (await announce(s, { o: s.root.origin, c: s.name, k: key })))
+  await reachRedis(s, async (redis, onError) => (!s.l2 || (await redis.del([s.keyPrefix + key], onError))) && (await announce(s, { o: s.root.origin, c: s.name, k: key })))
 }
 
 /**
@@ -53,17 +56,20 @@ export async function deleteKey(s: StoreState, key: string): Promise<void> {
  * instance reads it back.
  */
 export async function afterSet(s: StoreState, key: string, written: boolean): Promise<void> {
-  if (level2(s) === undefined) return
-  if (written && (await announce(s, { o: s.root.origin, c: s.name, k: key }))) return
-  await reachRedis(s, async (redis, onError) => (await redis.del([s.keyPrefix + key], onError)) && (await announce(s, { o: s.root.origin, c: s.name, k: key })), true)
+  await reachRedis(s, async (redis, onError) =>
+    (written || !s.l2 || (await redis.del([s.keyPrefix + key], onError))) && (await announce(s, { o: s.root.origin, c: s.name, k: key })),
+  )
 }
 
 export async function deletePattern(s: StoreState, pattern: string): Promise<number> {
   const dropped = new Set(dropLocalPattern(s, pattern))
   await reachRedis(s, async (redis, onError) => {
-    const r = await redis.scanDelete(escapeGlob(s.keyPrefix) + pattern, onError)
-    for (const k of r.keys) dropped.add(k.slice(s.keyPrefix.length))
-    return r.complete && (await announce(s, { o: s.root.origin, c: s.name, p: pattern }))
+    if (s.l2) {
+      const r = await redis.scanDelete(escapeGlob(s.keyPrefix) + pattern, onError)
+      for (const k of r.keys) dropped.add(k.slice(s.keyPrefix.length))
+      if (!r.complete) return false
+    }
+    return announce(s, { o: s.root.origin, c: s.name, p: pattern })
   })
   return dropped.size
 }
@@ -71,8 +77,8 @@ export async function deletePattern(s: StoreState, pattern: string): Promise<num
 export async function clearStore(s: StoreState): Promise<void> {
   dropLocalAll(s)
   await reachRedis(s, async (redis, onError) => {
-    const r = await redis.scanDelete(escapeGlob(s.keyPrefix) + '*', onError)
-    return r.complete && (await announce(s, { o: s.root.origin, c: s.name, x: 1 }))
+    if (s.l2 && !(await redis.scanDelete(escapeGlob(s.keyPrefix) + '*', onError)).complete) return false
+    return announce(s, { o: s.root.origin, c: s.name, x: 1 })
   })
 }
 
@@ -85,19 +91,15 @@ export async function invalidateTags(s: StoreState, tags: string[]): Promise<voi
   await reachRedis(s, async (redis, onError) => {
     const raised = await Promise.all(tags.map((tag) => redis.raise(root.prefix + 't:' + tag, at, root.tagRetentionMs, onError)))
     return raised.every(Boolean) && (await announce(s, { o: root.origin, t: tags, at }))
-  }, true)
+  })
 }
 
 /**
  * Run the Redis side of an invalidation; when it fails, replay it once Redis answers again (an
  * invalidation lost for good would let other instances serve old entries from Redis).
  */
-async function reachRedis(
-  s: StoreState,
-  op: (redis: RedisLevel, onError: (error: Error) => void) => Promise<boolean>,
-  always = false,
-): Promise<void> {
-  const redis = always ? s.root.redis : level2(s)
+async function reachRedis(s: StoreState, op: (redis: RedisLevel, onError: (error: Error) => void) => Promise<boolean>): Promise<void> {
+  const redis = s.root.redis
   if (redis === undefined) return
   const attempt = () => op(redis, redisErrorCounter(s))
   if (!(await attempt())) redis.retryLater(attempt)

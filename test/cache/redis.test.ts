@@ -149,3 +149,22 @@ describe('level 2 (real Redis)', () => {
     expect(cache.getStats().redisErrors).toBeGreaterThan(0)
   })
 })
+
+describe('a named cache kept out of Redis', () => {
+  it('stores nothing in Redis but still drops other instances’ level-1 copies', async () => {
+    const prefix = newPrefix()
+    const a = await open(prefix, { caches: { local: { redis: false } } })
+    const b = await open(prefix, { caches: { local: { redis: false } } })
+    await a.named('local').set('k', 'a')
+    await b.named('local').set('k', 'b')
+    await drained(b, a)
+    expect(await admin.exists(prefix + 'local:k')).toBe(0)
+    expect(await a.named('local').get('k')).toBeUndefined() // b's set told a to drop its copy
+    await a.named('local').set('k', 'a2')
+    await b.named('local').set('j', 'b')
+    await a.named('local').delete('j')
+    await drained(a, b)
+    expect(await b.named('local').get('j')).toBeUndefined()
+    expect(a.named('local').getStats().redis).toBe('off')
+  })
+})
