@@ -21,8 +21,9 @@ function defaultBackoff(failures: number): number {
  * app.get('/reports/:year', lazy(() => import('./handlers/report.js')))  // a code-split handler
  */
 export function lazy<T>(loader: () => T | Promise<T>, options: LazyOptions = {}): LazyResource<T> {
+  checkOptions(loader, options)
   const clock = options.clock ?? systemClock
-  const retry = Math.max(0, options.retry ?? 0)
+  const retry = options.retry ?? 0
   const backoffOption = options.backoff ?? defaultBackoff
   const backoff = typeof backoffOption === 'number' ? () => backoffOption : backoffOption
 
@@ -125,6 +126,20 @@ export function lazy<T>(loader: () => T | Promise<T>, options: LazyOptions = {})
   }
   if (options.name !== undefined) registerResource(options.name, resource)
   return resource
+}
+
+/** Programmer errors, thrown where the resource is declared rather than on its first use. */
+function checkOptions(loader: unknown, options: LazyOptions): void {
+  if (typeof loader !== 'function') {
+    throw new TypeError(`[kiln] lazy(): the loader must be a function (got ${typeof loader})\nhint: lazy(() => import('./module.js'))`)
+  }
+  const { retry, backoff } = options
+  if (retry !== undefined && !(Number.isInteger(retry) && retry >= 0)) {
+    throw new TypeError(`[kiln] lazy(): "retry" must be a whole number ≥ 0 (got ${retry})\nhint: lazy(loader, { retry: 2 })`)
+  }
+  if (backoff !== undefined && typeof backoff !== 'function' && !(typeof backoff === 'number' && backoff >= 0 && Number.isFinite(backoff))) {
+    throw new TypeError(`[kiln] lazy(): "backoff" must be milliseconds ≥ 0 or a function of the failure count (got ${String(backoff)})\nhint: lazy(loader, { backoff: (n) => 100 * 2 ** n })`)
+  }
 }
 
 function errorMessage(error: unknown): string {

@@ -181,4 +181,12 @@ describe('lazy()', () => {
     releases[2]!(3)
     await expect(third).resolves.toBe(3)
   })
+
+  it('rejects bad options where the resource is declared, with a hint', () => {
+    expect(() => lazy(42 as never)).toThrow("[kiln] lazy(): the loader must be a function (got number)\nhint: lazy(() => import('./module.js'))")
+    expect(() => lazy(() => 1, { retry: -1 })).toThrow('[kiln] lazy(): "retry" must be a whole number ≥ 0 (got -1)')
+    expect(() => lazy(() => 1, { retry: 1.5 })).toThrow('"retry" must be a whole number')
+    expect(() => lazy(() => 1, { backoff: -5 })).toThrow('[kiln] lazy(): "backoff" must be milliseconds ≥ 0 or a function of the failure count (got -5)')
+    expect(() => lazy(() => 1, { backoff: 0, retry: 0 })).not.toThrow()
+  })
 })
