@@ -30,6 +30,8 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
         'hint: add identity: (ctx) => ctx.state.userId (or key:) so each user gets their own entries',
     )
   }
+  // Checked now (throws on a bad ttl/swr): a startup error rather than a 500 on every miss.
+  resolveEntryOptions({ ttl: options.ttl, swr: options.swr }, { ttl: 0, swr: 0 })
   const keyOf = createRouteKey({
     routeId: options.routeId,
     keyParams: options.keyParams,
@@ -110,11 +112,8 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
     }
     s.counters.misses++
     if (v instanceof Unstored) {
-      if (leader) {
-        v.response.headers['x-cache'] = 'MISS'
-        return v.response
-      }
-      if (v.kind === 'share') return copyResponse(v.response, 'MISS')
+      // Copies: the handler may return one KilnResponse object to every request.
+      if (leader || v.kind === 'share') return copyResponse(v.response, 'MISS')
     }
     // Produced for another request and private to it (Set-Cookie...): this request runs its own.
     return runLabelled(self, ctx, 'MISS')
@@ -167,8 +166,7 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
 
 /** A finished response the handler returned is sent as is (context headers ignored): label a copy. */
 function labelled(value: unknown, xCache: string): unknown {
-  if (!(value instanceof KilnResponse)) return value
-  return new KilnResponse(value.status, Object.assign({}, value.headers, { 'x-cache': xCache }), value.body)
+  return value instanceof KilnResponse ? copyResponse(value, xCache) : value
 }
 
 function hasBody(h: KilnContext['headers']): boolean {

@@ -193,8 +193,9 @@ describe('@cached route: never leaks', () => {
     expect(t.cache.getStats().bypasses).toBe(1)
   })
 
-  it('a private route without an identity is a startup error', () => {
+  it('a private route without an identity, or a bad ttl, is a startup error', () => {
     expect(() => cached(() => 'x', { private: true })).toThrow(/private but has no identity[\s\S]*hint:/)
+    expect(() => cached(() => 'x', { ttl: 'soon' as never })).toThrow(/`ttl` must be seconds/)
   })
 
   it('a Set-Cookie response is never replayed, not even to concurrent waiters', async () => {
