@@ -54,6 +54,7 @@ async function main() {
   const server = await import(pathToFileURL(built.entry).href)
   started = await server.start({ port, host })
 
+  log(`router     ${started.compiledRouter ? 'compiled by the kiln plugin' : 'interpreted by the runtime (no compiled router for this route table)'}`)
   log(`database   ${database}`)
   log(`cache      ${cache}${env.REDIS_URL && !started.redis ? ' — Redis not connected yet: level 1 until it is' : ''}`)
   log(`data       ${started.seeded ? 'schema created and seeded: 50 users, 120 products, 400 orders' : 'schema and data already present'}`)

@@ -104,6 +104,8 @@ export interface Started {
   seeded: boolean
   /** Redis connected (false without REDIS_URL, or when it did not answer within 2 s). */
   redis: boolean
+  /** Routed by the plugin's compiled router (false: the runtime interprets the route table). */
+  compiledRouter: boolean
   close(): Promise<void>
 }
 
@@ -113,7 +115,7 @@ export async function start(options: { port?: number; host?: string } = {}): Pro
   // Connect to Redis before the first request, so the first responses already reach level 2.
   const redis = env.REDIS_URL ? await app.cache.ready(2000) : false
   const info = await app.listen({ port: options.port ?? 3000, host: options.host ?? '127.0.0.1' })
-  return { url: info.url, port: info.port, seeded, redis, close: () => app.close() }
+  return { url: info.url, port: info.port, seeded, redis, compiledRouter: app.usesCompiledRouter, close: () => app.close() }
 }
 
 export default app

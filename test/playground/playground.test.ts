@@ -1,0 +1,207 @@
+/**
+ * The playground end to end: built by the same function `npm start` uses (esbuild + the kiln
+ * plugin), started by playground/start.mjs in a child process on port 0 against the real
+ * PostgreSQL (a schema of its own, dropped after), and called over HTTP.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildPlayground, playgroundDir, repoRoot, type BuildPlaygroundResult } from '../../playground/build.mjs'
+
+const suffix = randomBytes(4).toString('hex')
+const schema = `playground_${suffix}`
+const outdir = join(repoRoot, 'test', '.tmp', `playground-${suffix}`)
+const report = join(outdir, 'route-stats')
+const databaseUrl = `postgres://postgres@127.0.0.1:5432/test?options=${encodeURIComponent(`-c search_path=${schema}`)}`
+
+let build: BuildPlaygroundResult
+let child: ChildProcess | undefined
+let exited: Promise<number | null> | undefined
+let output = ''
+let base = ''
+let token = ''
+
+/** Resolves with the first match of `pattern` in the child's output; rejects on exit or after `ms`. */
+function waitForOutput(pattern: RegExp, ms: number): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`no ${pattern} in ${ms} ms; output:\n${output}`)), ms)
+    const check = () => {
+      const match = output.match(pattern)
+      if (match) done(undefined, match)
+    }
+    const onExit = (code: number | null) => done(new Error(`start.mjs exited with ${code}; output:\n${output}`))
+    function done(error?: Error, match?: RegExpMatchArray) {
+      clearTimeout(timer)
+      child?.stdout?.off('data', check)
+      child?.off('exit', onExit)
+      if (error) reject(error)
+      else resolve(match!)
+    }
+    child!.stdout!.on('data', check)
+    child!.once('exit', onExit)
+    check()
+  })
+}
+
+async function call(method: string, path: string, body?: unknown) {
+  const response = await fetch(base + path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  })
+  const text = await response.text()
+  const json = (response.headers.get('content-type') ?? '').includes('json') && text !== '' ? JSON.parse(text) : undefined
+  return { status: response.status, headers: response.headers, text, json }
+}
+
+beforeAll(async () => {
+  build = await buildPlayground({ outdir, report })
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    PLAYGROUND_POOL_MAX: '4',
+    PLAYGROUND_OUTDIR: outdir,
+    PLAYGROUND_REPORT: report,
+    PLAYGROUND_CACHE_PREFIX: `playground-test-${suffix}:`,
+  }
+  delete env.REDIS_URL
+  child = spawn(process.execPath, [join(playgroundDir, 'start.mjs'), '--no-build'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  exited = new Promise((resolve) => child!.once('exit', (code) => resolve(code)))
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  base = (await waitForOutput(/listening on (http:\/\/\S+)/, 30_000))[1]
+  token = (await waitForOutput(/__kiln\?token=([0-9a-f]+)/, 5_000))[1]
+}, 90_000)
+
+afterAll(async () => {
+  if (child && child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGKILL')
+    await exited
+  }
+  const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' })
+  await admin.connect()
+  try {
+    await admin.query(`drop schema if exists "${schema}" cascade`)
+  } finally {
+    await admin.end()
+  }
+  rmSync(outdir, { recursive: true, force: true })
+}, 30_000)
+
+describe('playground build', () => {
+  it('is built by the kiln plugin, with a route-stats report of 30+ routes', () => {
+    expect(build.plugin).toBe(true)
+    expect(build.report).toBeDefined()
+    const stats = JSON.parse(readFileSync(build.report!.json, 'utf8'))
+    expect(stats.totalRoutes).toBeGreaterThanOrEqual(30)
+    expect(existsSync(build.report!.html)).toBe(true)
+  })
+
+  it('routes with the compiled router (the table the app registered is the one the plugin compiled)', () => {
+    expect(output).toContain('router     compiled by the kiln plugin')
+    expect(output).not.toContain('routing with the interpreter')
+  })
+
+  it('puts the lazy report handler in a chunk of its own', () => {
+    const outputs = Object.entries(build.metafile.outputs).filter(([file]) => file.endsWith('.js'))
+    const holder = outputs.filter(([, out]) => Object.keys(out.inputs).some((i) => i.endsWith('handlers/sales-report.ts')))
+    expect(holder).toHaveLength(1)
+    expect(holder[0][0]).not.toMatch(/server\.js$/)
+  })
+})
+
+describe('playground over HTTP', () => {
+  it('paginates a list with ?page=&limit=', async () => {
+    const res = await call('GET', '/api/users?page=2&limit=5')
+    expect(res.status).toBe(200)
+    expect(res.json.data.map((u: { id: number }) => u.id)).toEqual([6, 7, 8, 9, 10])
+    expect(res.json).toMatchObject({ page: 2, limit: 5, total: 50, pages: 10 })
+    expect((await call('GET', '/api/users?limit=1000')).status).toBe(400)
+  })
+
+  it('serves a cached route MISS then HIT, and a write invalidates its tag', async () => {
+    const first = await call('GET', '/api/products/7')
+    expect(first.status).toBe(200)
+    expect(first.headers.get('x-cache')).toBe('MISS')
+    const second = await call('GET', '/api/products/7')
+    expect(second.headers.get('x-cache')).toBe('HIT')
+    expect(second.json).toEqual(first.json)
+
+    const write = await call('PATCH', '/api/products/7/stock', { delta: 3 })
+    expect(write.status).toBe(200)
+    expect(write.json.stock).toBe(first.json.stock + 3)
+
+    const third = await call('GET', '/api/products/7')
+    expect(third.headers.get('x-cache')).toBe('MISS')
+    expect(third.json.stock).toBe(first.json.stock + 3)
+  })
+
+  it('creates an order through the controller in a transaction, taking stock', async () => {
+    const before = (await call('GET', '/api/products/11')).json
+    const created = await call('POST', '/api/orders', { userId: 3, items: [{ productId: 11, quantity: 2 }] })
+    expect(created.status).toBe(201)
+    expect(created.json.total_cents).toBe(before.price_cents * 2)
+    const order = await call('GET', `/api/orders/${created.json.id}`)
+    expect(order.headers.get('x-cache')).toBe('MISS')
+    expect(order.json.items).toEqual([expect.objectContaining({ product_id: 11, quantity: 2 })])
+    expect((await call('GET', `/api/orders/${created.json.id}`)).headers.get('x-cache')).toBe('HIT')
+    expect((await call('GET', '/api/products/11')).json.stock).toBe(before.stock - 2)
+
+    // @cached({ tags: ['order:{id}'] }) on the controller method; cancelling invalidates it.
+    expect((await call('POST', `/api/orders/${created.json.id}/cancel`)).status).toBe(200)
+    const cancelled = await call('GET', `/api/orders/${created.json.id}`)
+    expect(cancelled.headers.get('x-cache')).toBe('MISS')
+    expect(cancelled.json.status).toBe('cancelled')
+    expect((await call('GET', '/api/products/11')).json.stock).toBe(before.stock)
+    const tooMany = await call('POST', '/api/orders', { userId: 3, items: [{ productId: 11, quantity: 999 }] })
+    expect(tooMany.status).toBe(409)
+  })
+
+  it('answers the lazy handler and the route using the lazy resource', async () => {
+    const res = await call('GET', '/api/reports/sales/2024')
+    expect(res.status).toBe(200)
+    expect(res.json.months).toHaveLength(12)
+    expect(res.json.totals.orders).toBeGreaterThan(0)
+    const product = (await call('GET', '/api/products/5')).json
+    const price = await call('GET', '/api/products/5/price?currency=EUR')
+    expect(price.json).toEqual({ id: 5, amount: Math.round(product.price_cents * 0.92) / 100, currency: 'EUR' })
+    expect((await call('GET', '/api/products/5/price?currency=XXX')).status).toBe(400)
+  })
+
+  it('streams the CSV export', async () => {
+    const res = await call('GET', '/api/export/orders.csv')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/)
+    const lines = res.text.trimEnd().split('\r\n')
+    expect(lines[0]).toBe('id,user_id,email,status,total_cents,created_at')
+    const total = (await call('GET', '/api/orders?limit=1')).json.total
+    expect(lines).toHaveLength(total + 1)
+    expect(lines[1]).toMatch(/^\d+,\d+,user\d+@example\.com,\w+,\d+,\d{4}-/)
+  })
+
+  it('answers 404 and 405 with Allow', async () => {
+    expect((await call('GET', '/api/nothing-here')).status).toBe(404)
+    expect((await call('GET', '/api/users/9999')).status).toBe(404)
+    const res = await call('DELETE', '/api/export/orders.csv')
+    expect(res.status).toBe(405)
+    expect(res.headers.get('allow')).toContain('GET')
+  })
+
+  it('serves the route-stats report and the dashboard behind the run token', async () => {
+    const reportPage = await call('GET', '/__report')
+    expect(reportPage.status).toBe(200)
+    expect(reportPage.headers.get('content-type')).toMatch(/^text\/html/)
+    expect((await call('GET', `/__kiln?token=${token}`)).status).toBe(200)
+    expect([401, 403, 404]).toContain((await call('GET', '/__kiln')).status)
+  })
+
+  it('stops cleanly on SIGINT', async () => {
+    child!.kill('SIGINT')
+    expect(await exited).toBe(0)
+  })
+})
