@@ -145,6 +145,31 @@ describe('app.controller edge cases', () => {
     await app.close()
   })
 
+  it('runs app and group middleware around controller routes like any route', async () => {
+    class Echo {
+      @get('/e') e(ctx: KilnContext) { return String(ctx.state.seen) }
+    }
+    const app = createApp({ metrics: false, logger: quiet })
+    app.use(async (ctx, next) => {
+      ctx.state.seen = 'app'
+      const value = await next()
+      ctx.header('x-mw', 'app')
+      return value
+    })
+    app.group('/g', (r) => {
+      r.use(async (ctx, next) => {
+        ctx.state.seen += '+group'
+        return next()
+      })
+      r.controller(Echo)
+    })
+    app.controller(Echo)
+    const inGroup = await app.inject('/g/e')
+    const outside = await app.inject('/e')
+    expect([inGroup.text(), inGroup.headers['x-mw'], outside.text()]).toEqual(['app+group', 'app', 'app'])
+    await app.close()
+  })
+
   it('fails at registration for a class without routes, before any request', () => {
     const app = createApp({ metrics: false, logger: quiet })
     expect(() => app.controller(class Nothing {})).toThrow(/app\.controller\(Nothing\): it has no route methods/)

@@ -38,7 +38,15 @@ export default function make(k: any) {
     class Bad { @k.get('/s') static s() { return 1 } }
     void Bad
   } catch (e) { staticError = String(e) }
-  return { UsersController, Health, Child, staticError }
+  const refused: string[] = []
+  for (const make of [
+    () => { class G { @k.get('/g') get g() { return 1 } }; return G },
+    () => { class F { @k.get('/f') f = () => 1 }; return F },
+    () => { class P { @k.get('/p') #p() { return 1 } }; return P },
+  ]) {
+    try { make() } catch (e) { refused.push(String(e)) }
+  }
+  return { UsersController, Health, Child, staticError, refused }
 }
 `
 
@@ -63,7 +71,7 @@ async function load(name: keyof typeof compilers) {
 
 describe.each(Object.keys(compilers) as (keyof typeof compilers)[])('standard decorators compiled by %s', (name) => {
   it('records routes in declaration order and serves them with `this` and @cached either side', async () => {
-    const { UsersController, Health, Child, staticError } = await load(name)
+    const { UsersController, Health, Child, staticError, refused } = await load(name)
     const app = runtime.createApp({ metrics: false, logger: quiet })
     app.group('/api', (r) => r.controller(UsersController))
     app.controller(Health)
@@ -80,6 +88,9 @@ describe.each(Object.keys(compilers) as (keyof typeof compilers)[])('standard de
       'GET /child',
     ])
     expect(staticError).toMatch(/instance method of a controller class/)
+    // A getter, a field, a private method: refused with the same hint.
+    expect(refused).toHaveLength(3)
+    for (const message of refused) expect(message).toMatch(/instance method of a controller class\nhint: /)
 
     const get = async (url: string) => {
       const res = await app.inject({ url })
