@@ -68,6 +68,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
     if (cls < 1 || cls > 5) cls = 5
     r.classes[cls]++
     if (cls === 5) r.errors++
+    // A NaN would poison the sum forever and make the histogram throw: count it as 0.
+    if (!(durationSeconds >= 0)) durationSeconds = 0
     r.sumSeconds += durationSeconds
     let b = 0
     while (b < bucketCount && durationSeconds > buckets[b]) b++

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createMetrics } from '../../runtime/metrics/index.js'
+import { parseProm, sample } from './helpers.js'
 
 /** A clock the test moves by hand: no sleeping. */
 function manualClock(start = 1_700_000_000_000) {
@@ -122,6 +123,18 @@ describe('percentiles', () => {
     expect(totals.latencyMs.samples).toBe(100)
     expect(totals.latencyMs.p50).toBeCloseTo(1, 1)
     expect(totals.latencyMs.p95).toBeGreaterThan(990)
+  })
+
+  it('take a NaN or negative duration as 0 instead of throwing or poisoning the sum', async () => {
+    const m = createMetrics()
+    m.recordRequest('GET /', 200, Number.NaN)
+    m.recordRequest('GET /', 200, -1)
+    m.recordRequest('GET /', 200, 0.5)
+    const text = await m.prometheus()
+    const { latencyMs } = (await m.snapshot()).routes[0]
+    await m.close()
+    expect(latencyMs.samples).toBe(3)
+    expect(sample(parseProm(text), 'http_server_request_duration_seconds_sum', { http_route: '/' })).toBe(0.5)
   })
 
   it('clamp latencies beyond 60 s instead of dropping them', async () => {
