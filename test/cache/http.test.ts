@@ -63,6 +63,29 @@ describe('@cached routes in the app', () => {
     expect(runs()).toBe(2)
   })
 
+  it('leaks nothing in the app: Cookie A / Cookie B on a private route, Set-Cookie, auth then anonymous', async () => {
+    const app = track(createApp())
+    const sid = (ctx: KilnContext) => /sid=(\w+)/.exec(String(ctx.headers.cookie ?? ''))?.[1]
+    app.get('/me', cached((ctx: KilnContext) => 'profile of ' + (sid(ctx) ?? 'guest'), { ttl: 60, private: true, identity: sid }))
+    let n = 0
+    app.get('/login', cached((ctx: KilnContext) => (ctx.header('set-cookie', `sid=${++n}`), 'welcome'), { ttl: 60 }))
+    app.get('/feed', cached((ctx: KilnContext) => (ctx.headers.authorization ? 'private feed' : 'public feed'), { ttl: 60 }))
+
+    for (let round = 0; round < 2; round++) {
+      expect((await app.inject({ url: '/me', headers: { cookie: 'sid=A' } })).text()).toBe('profile of A')
+      expect((await app.inject({ url: '/me', headers: { cookie: 'sid=B' } })).text()).toBe('profile of B')
+      expect((await app.inject('/me')).text()).toBe('profile of guest')
+    }
+    expect((await app.inject({ url: '/me', headers: { cookie: 'sid=A' } })).headers['x-cache']).toBe('HIT')
+
+    const logins = [await app.inject('/login'), await app.inject('/login')]
+    expect(logins.map((r) => String(r.headers['set-cookie']))).toEqual(['sid=1', 'sid=2'])
+
+    expect((await app.inject({ url: '/feed', headers: { authorization: 'Bearer x' } })).text()).toBe('private feed')
+    const anonymous = await app.inject('/feed')
+    expect([anonymous.text(), anonymous.headers['x-cache']]).toEqual(['public feed', 'MISS'])
+  })
+
   it('stampede: 1,000 concurrent requests to a cold key run the handler once', async () => {
     const gate = deferred()
     let runs = 0
