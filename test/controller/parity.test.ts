@@ -8,7 +8,9 @@ import { join } from 'node:path'
 import ts from 'typescript'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
+import { METHOD_DECORATORS } from '../../src/analyze/add-controller.js'
 import { analyzeRoutes } from '../../src/analyze/analyze-routes.js'
+import * as runtime from '../../runtime/index.js'
 import { compileRouter } from '../../src/compiler.js'
 import { hashRouteTable } from '../../runtime/router/index.js'
 import type { App } from '../../runtime/app/index.js'
@@ -36,6 +38,27 @@ async function loadFixture(): Promise<{ default: App }> {
   }
   return import(pathToFileURL(join(out, 'server.js')).href)
 }
+
+describe('the names the analyzer looks for', () => {
+  it('are runtime exports (decorators) and an app method (controller), and map to the same HTTP methods', () => {
+    for (const name of [...Object.keys(METHOD_DECORATORS), 'controller', 'cached']) {
+      expect({ name, type: typeof (runtime as Record<string, unknown>)[name] }).toEqual({ name, type: 'function' })
+    }
+    for (const [name, method] of Object.entries(METHOD_DECORATORS)) {
+      class Probe {
+        m() {}
+      }
+      const decorate = (runtime as unknown as Record<string, (path: string) => runtime.KilnDecorator>)[name]
+      decorate('/p')(Probe.prototype, 'm', Object.getOwnPropertyDescriptor(Probe.prototype, 'm'))
+      expect(runtime.controllerRoutes(Probe).map((r) => r.method)).toEqual([method])
+    }
+    const app = runtime.createApp({ metrics: false })
+    expect(typeof app.controller).toBe('function')
+    let group: unknown
+    app.group('/g', (r) => (group = r))
+    expect(typeof (group as { controller?: unknown }).controller).toBe('function')
+  })
+})
 
 type Text = (method: string, url: string) => Promise<{ status: number; cache: unknown; text: string }>
 
