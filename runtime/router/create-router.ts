@@ -27,7 +27,7 @@ export function createRouter(routes: RouteInput[], options: RouterOptions = {}):
     if (loser.method === 'ALL' && winner.method !== 'ALL') return
     throw new Error(`[kiln] ${where(loser)}duplicate route ${loser.method} ${loser.pattern} (first declared as ${winner.method} ${winner.pattern}${winner.loc ? ` at ${winner.loc.file}:${winner.loc.line}:${winner.loc.column}` : ''})\nhint: remove one of the two routes or change its path`)
   })
-  return createTrieRouter(trie, records)
+  return createTrieRouter(trie)
 }
 
 const EMPTY_PARAMS = Object.freeze(Object.create(null))
@@ -37,7 +37,7 @@ const BAD_URL: MatchResult = Object.freeze({ route: -1, params: EMPTY_PARAMS, er
  * A router over an already planned trie. A hit without params (and the malformed-url result) is
  * a shared frozen object, as in the compiled router: params are read, never written.
  */
-export function createTrieRouter(trie: Trie, records: RouteRecord[]): Router {
+export function createTrieRouter(trie: Trie): Router {
   const hits = new Map<number, MatchResult>()
   const emptyHit = (route: number) => {
     let hit = hits.get(route)
