@@ -29,6 +29,8 @@ export interface KilnPluginContext {
   startBuild(): void
   /** Edits of one module, or null. Runs (or refreshes) the analysis first when needed. */
   transform(code: string, id: string): TransformOutput | null
+  /** Absolute files the module's output depends on besides itself: the bundler should watch them. */
+  watchFiles(id: string): string[]
   /** Code of a router module by resolved id, or undefined for other ids. */
   loadRouter(id: string): string | undefined
   /**

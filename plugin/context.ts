@@ -150,6 +150,10 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
       transformed.set(abs, { code, key, out })
       return out
     },
+    watchFiles(id) {
+      const emission = plan?.modules.get(rel(cleanId(id)))
+      return (emission?.dependsOn ?? []).map((f) => resolve(options.root, f))
+    },
     loadRouter(id) {
       const key = routerKeyOf(id)
       if (key === undefined) return undefined

@@ -23,7 +23,8 @@ export function esbuildSetup(ctx: KilnPluginContext, build: PluginBuild): void {
     const contents = out === null ? code : `${out.code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(out.map.toString()).toString('base64')}`
     // One error for all: like bundler.error elsewhere, the build stops with every error listed.
     const error = errors.length > 0 ? [{ text: errors.map((e) => e.text).join('\n') }] : []
-    return { contents, loader: esbuildLoader(args.path), resolveDir: dirname(args.path), errors: error, warnings }
+    const watchFiles = ctx.watchFiles(args.path)
+    return { contents, loader: esbuildLoader(args.path), resolveDir: dirname(args.path), errors: error, warnings, watchFiles }
   })
 }
 

@@ -61,6 +61,7 @@ export const kilnUnplugin = createUnplugin<KilnOptions | undefined, false>((user
       filter: { id: { include: SOURCE_FILE, exclude: SKIPPED } },
       handler(code, id) {
         const out = ctx.transform(code, id)
+        for (const file of ctx.watchFiles(id)) this.addWatchFile(file)
         report(ctx, this)
         return out
       },

@@ -27,6 +27,12 @@ export interface ModuleEmission {
   file: string
   wires: WireEdit[]
   cached: CachedEdit[]
+  /**
+   * Other files this module's output depends on (relative): where a cached handler it names is
+   * declared, whose text is in the handler hash. A bundler in watch mode re-transforms the module
+   * when one changes, so the hash never goes stale.
+   */
+  dependsOn: string[]
 }
 
 /** One compiled root app, as the plugin hands it to the planner. */
@@ -64,7 +70,7 @@ export function planEmission(
   const moduleOf = (file: string) => {
     let mod = modules.get(file)
     if (mod === undefined) {
-      mod = { file, wires: [], cached: [] }
+      mod = { file, wires: [], cached: [], dependsOn: [] }
       modules.set(file, mod)
     }
     return mod
@@ -108,7 +114,13 @@ export function planEmission(
       keyParams: patternParams(route.path).map((p) => p.name),
       handlerHash: handlerHash(route, source),
     })
-    moduleOf(route.handler.file).cached.push({ span: route.handler.span, options })
+    const mod = moduleOf(route.handler.file)
+    mod.cached.push({ span: route.handler.span, options })
+    const declaredIn = route.handler.declaration?.file
+    if (declaredIn !== undefined && declaredIn !== mod.file && !mod.dependsOn.includes(declaredIn)) {
+      mod.dependsOn.push(declaredIn)
+      mod.dependsOn.sort()
+    }
   }
   return { modules, diagnostics }
 }

@@ -79,6 +79,14 @@ describe('planEmission', () => {
     ])
   })
 
+  it('lists the file a cached handler is declared in as a dependency of the registering module', () => {
+    const named = route(0, {
+      cached: jsdoc({ ttl: 1 }),
+      handler: { ...route(0, {}).handler, kind: 'identifier', name: 'getUser', declaration: { file: 'src/users.ts', line: 3, column: 1 } },
+    })
+    expect(planEmission(analysis([named]), [], source).modules.get('src/server.ts')!.dependsOn).toEqual(['src/users.ts'])
+  })
+
   it('gives a different handler hash when the handler text changes', () => {
     const a = planEmission(analysis([route(0, { cached: jsdoc({ ttl: 1 }) })]), [], () => 'a'.repeat(1000))
     const b = planEmission(analysis([route(0, { cached: jsdoc({ ttl: 1 }) })]), [], () => 'b'.repeat(1000))

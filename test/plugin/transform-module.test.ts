@@ -25,6 +25,7 @@ const emission: ModuleEmission = {
   file: 'src/server.ts',
   wires: [{ span: spanOf(source, 'createApp({ name: "demo" })'), specifier: '~kiln/router/abc', local: '__kiln_router_0' }],
   cached: [{ span: spanOf(source, 'async (ctx) => ({ id: ctx.params.id })'), options: '{ ttl: 60, routeId: "GET /users/:id" }' }],
+  dependsOn: [],
 }
 
 describe('transformModule', () => {
@@ -52,7 +53,7 @@ describe('transformModule', () => {
   })
 
   it('returns null when the module has nothing to change', () => {
-    expect(transformModule(source, { file: 'x.ts', wires: [], cached: [] }, { sourceFile: 'x.ts' })).toBeNull()
+    expect(transformModule(source, { file: 'x.ts', wires: [], cached: [], dependsOn: [] }, { sourceFile: 'x.ts' })).toBeNull()
   })
 
   it('keeps a hashbang on the first line', () => {
