@@ -49,7 +49,9 @@ export type RouteDecorator = {
 
 function routeDecorator(method: string, label: string): RouteDecorator {
   return function (pathOrTarget?: unknown, nameOrContext?: unknown, descriptor?: unknown): unknown {
-    if (pathOrTarget !== undefined && typeof pathOrTarget !== 'string') return decorateMethod(method, label, '', pathOrTarget, nameOrContext, descriptor)
+    // Used bare (`@get`): called as the decorator itself, with a name or a context second. (A
+    // standard field decorator gets `undefined` first, so the first argument cannot decide.)
+    if (nameOrContext !== undefined) return decorateMethod(method, label, '', pathOrTarget, nameOrContext, descriptor)
     const path = pathOrTarget ?? ''
     validatePath(path, `@${label}`)
     return (target: unknown, name: unknown, desc?: unknown) => decorateMethod(method, label, path, target, name, desc)

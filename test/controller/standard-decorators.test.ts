@@ -43,6 +43,7 @@ export default function make(k: any) {
     () => { class G { @k.get('/g') get g() { return 1 } }; return G },
     () => { class F { @k.get('/f') f = () => 1 }; return F },
     () => { class P { @k.get('/p') #p() { return 1 } }; return P },
+    () => { class B { @k.get b = 1 }; return B },
   ]) {
     try { make() } catch (e) { refused.push(String(e)) }
   }
@@ -88,8 +89,8 @@ describe.each(Object.keys(compilers) as (keyof typeof compilers)[])('standard de
       'GET /child',
     ])
     expect(staticError).toMatch(/instance method of a controller class/)
-    // A getter, a field, a private method: refused with the same hint.
-    expect(refused).toHaveLength(3)
+    // A getter, a field, a private method, a bare decorator on a field: refused with the same hint.
+    expect(refused).toHaveLength(4)
     for (const message of refused) expect(message).toMatch(/instance method of a controller class\nhint: /)
 
     const get = async (url: string) => {
