@@ -43,6 +43,9 @@ function visit(node: TrieNode, at: number, values: string[], input: WalkInput): 
   return null
 }
 
+/** Each regex node's RegExp, built on first use (the trie itself stays plain data). */
+const compiled = new WeakMap<TrieNode, RegExp>()
+
 /** The values a param node takes from one segment, or null when it does not match. */
 function captureParams(node: TrieNode, raw: string, input: WalkInput): string[] | null {
   const max = input.options.maxParamLength
@@ -50,7 +53,9 @@ function captureParams(node: TrieNode, raw: string, input: WalkInput): string[] 
   if (node.regex === null) return value.length > max ? null : [value]
   // Never hand a regex more text than its captures and static text could fill.
   if (value.length > node.paramCount * max + node.staticLength) return null
-  const match = new RegExp(node.regex).exec(value)
+  let regex = compiled.get(node)
+  if (regex === undefined) compiled.set(node, (regex = new RegExp(node.regex)))
+  const match = regex.exec(value)
   if (match === null) return null
   const captured = match.slice(1).map((v) => v ?? '')
   return captured.some((v) => v.length > max) ? null : captured

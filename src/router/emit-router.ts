@@ -39,7 +39,8 @@ export function emitRouter({ trie, hash, routeCount }: EmitRouterInput): string 
   }
   names.paramsClass([])
   const methods = Object.keys(trie.methods)
-  const id = (method: string) => (method === '*' ? 'ALL' : method.replace(/[^A-Za-z0-9_$]/g, '_'))
+  // Identifiers from method names, kept unique: every char outside [A-Za-z0-9] becomes _<hex>.
+  const id = (method: string) => (method === '*' ? '$ALL' : method.replace(/[^A-Za-z0-9]/g, (c) => `_${c.charCodeAt(0).toString(16)}`))
   const body: string[] = []
   for (const method of methods) {
     body.push(emitStatic(`K$static_${id(method)}`, trie.methods[method], trie, names))
@@ -85,7 +86,7 @@ export function emitRouter({ trie, hash, routeCount }: EmitRouterInput): string 
   out.line('  }')
   out.line('  return false')
   out.line('}')
-  const dispatch = emitDispatch(entries.map((e) => e.method), trie.methods['*'] !== undefined ? 'K$ALL' : null, id)
+  const dispatch = emitDispatch(entries.map((e) => e.method), trie.methods['*'] !== undefined ? 'K$$ALL' : null, id)
   return [out.text(), DECODE_HELPERS, ...body, dispatch].join('\n')
 }
 
