@@ -8,6 +8,8 @@ export interface BuildPlaygroundOptions {
   outdir?: string
   /** Report path without extension, passed to the plugin's `report` option. @default <repo>/.kiln/route-stats */
   report?: string
+  /** `false`: esbuild alone, to compare with the interpreted router. @default true */
+  plugin?: boolean
   /** Build without the plugin when it cannot build (prints why through `log`). @default false */
   fallback?: boolean
   /** @default 'warning' */

@@ -46,6 +46,10 @@ export async function buildPlayground(options = {}) {
   }
 
   let pluginError
+  if (options.plugin === false) {
+    const result = await esbuild.build(base)
+    return finish(result, false)
+  }
   try {
     const kiln = await loadKilnPlugin()
     const result = await esbuild.build({ ...base, plugins: [kiln({ root: repoRoot, report, dts })] })

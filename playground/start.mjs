@@ -6,9 +6,11 @@
  *
  * Environment: PORT (3000), HOST (127.0.0.1), DATABASE_URL (embedded PGlite when absent),
  * REDIS_URL (memory-only cache when absent), PLAYGROUND_OUTDIR (playground/dist),
- * PLAYGROUND_REPORT (.kiln/route-stats). Flag --no-build serves an existing build.
+ * PLAYGROUND_REPORT (.kiln/route-stats). Flags: --no-build serves an existing build; --no-plugin
+ * builds with esbuild alone (the runtime then interprets the route table).
  */
 import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { buildPlayground, playgroundDir, repoRoot } from './build.mjs'
@@ -26,9 +28,9 @@ let stopping = false
 
 async function main() {
   log('kiln playground')
-  let built = { plugin: true, entry: join(outdir, 'server.js'), report: { html: `${report}.html` } }
+  let built = { plugin: true, entry: join(outdir, 'server.js'), report: existsSync(`${report}.html`) ? { html: `${report}.html` } : undefined }
   if (!process.argv.includes('--no-build')) {
-    built = await buildPlayground({ outdir, report, fallback: true, log })
+    built = await buildPlayground({ outdir, report, plugin: !process.argv.includes('--no-plugin'), fallback: true, log })
     log(`build      ${built.plugin ? 'kiln plugin + esbuild' : 'esbuild alone (no kiln plugin)'}, ${built.ms} ms → ${relative(process.cwd(), built.entry)} (${built.chunks.length} chunks)`)
   }
 
@@ -67,7 +69,7 @@ async function main() {
   }
   log(`dashboard  ${started.url}/__kiln?token=${token}`)
   log(`try        curl ${started.url}/api/products/1   (twice: X-Cache MISS, then HIT)`)
-  log('           Ctrl-C stops')
+  log(`           Ctrl-C stops (or kill -INT ${process.pid}: under npm, signal this node process, not npm)`)
 }
 
 async function shutdown(signal) {
