@@ -2,6 +2,7 @@
  * kiln's one plugin, for every bundler (unplugin). The hooks forward to the plugin context
  * (context.ts), which does the I/O; the passes it runs are pure functions in src/.
  */
+import { resolve } from 'node:path'
 import { createUnplugin, type UnpluginContext } from 'unplugin'
 import type { Diagnostic } from '../src/types.js'
 import { esbuildSetup } from './esbuild-load.js'
@@ -101,7 +102,9 @@ export const kilnUnplugin = createUnplugin<KilnOptions | undefined, false>((user
     },
     vite: {
       api: { kiln: ctx },
-      config() {
+      config(userConfig) {
+        // Resolved against Vite's root already, so the ignored paths are the files kiln will write.
+        if (userConfig.root !== undefined) ctx.setRoot(resolve(userConfig.root))
         return { server: { watch: { ignored: ownOutputs() } } }
       },
       configResolved(config) {

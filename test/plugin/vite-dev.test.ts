@@ -86,6 +86,8 @@ describe('kiln/vite dev server', () => {
     const analyses = kilnCtx.stats.analyses
     expect(kilnCtx.isOwnOutput(dts)).toBe(true)
     expect(kilnCtx.isOwnOutput(join(dir, '.kiln/route-stats.json'))).toBe(true)
+    // Vite's watcher is told to ignore them too (resolved against Vite's root, not the cwd).
+    expect(server.config.server.watch?.ignored).toEqual(expect.arrayContaining([join(dir, '.kiln/route-stats.*'), dts]))
     writeFileSync(dts, readFileSync(dts, 'utf8') + '\n// touched\n')
     // A real change after it: exactly one more analysis, for the real change.
     edit((t) => t.replace("({ ok: 'yes' })", "({ ok: 'again' })"))
