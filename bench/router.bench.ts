@@ -87,7 +87,7 @@ interface Case {
   lookups: [method: string, path: string][]
 }
 
-const cases: Case[] = [
+export const cases: Case[] = [
   { name: 'short static', routes: classic, lookups: [['GET', '/user']] },
   { name: 'static with same radix', routes: classic, lookups: [['GET', '/user/comments']] },
   { name: 'dynamic route', routes: classic, lookups: [['GET', '/user/lookup/username/hello']] },
@@ -111,11 +111,13 @@ const cases: Case[] = [
 
 const values = (params: Record<string, unknown> | undefined) => Object.values(params ?? {}).map(String)
 
-const factories: Record<string, Factory> = {
+let moduleCounter = 0
+
+export const factories: Record<string, Factory> = {
   async 'kiln (compiled)'(routes) {
     const dir = join(import.meta.dirname, '.tmp', 'router')
     mkdirSync(dir, { recursive: true })
-    const file = join(dir, `kiln-router-${routes.length}-${process.pid}.mjs`)
+    const file = join(dir, `kiln-router-${process.pid}-${moduleCounter++}.mjs`)
     writeFileSync(file, compileRouter(routes).code)
     const mod = await import(pathToFileURL(file).href)
     const match = mod.match as (m: string, p: string) => { route: number; params: Record<string, string> } | null
@@ -207,11 +209,12 @@ function sameAnswer(a: Answer, b: Answer, route: Route | undefined): boolean {
   return a.id === b.id && JSON.stringify([...values].sort()) === JSON.stringify([...b.values].sort())
 }
 
-const filter = process.env.KILN_BENCH_FILTER ? new RegExp(process.env.KILN_BENCH_FILTER) : null
-const selected = cases.filter((c) => filter === null || filter.test(c.name))
-const names: string[] = []
-const refused: string[] = []
-for (const c of selected) {
+/**
+ * Build every implementation for a case and check its answers; throws on the first wrong one.
+ * test/router/bench-answers.test.ts runs this without timing anything.
+ */
+export async function checkAnswers(c: Case, refused: string[] = []): Promise<Map<string, Impl>> {
+  const built = new Map<string, Impl>()
   for (const [label, factory] of Object.entries(factories)) {
     let impl: Impl
     try {
@@ -228,40 +231,56 @@ for (const c of selected) {
         throw new Error(`${label} answers ${JSON.stringify(got)} for ${method} ${path} in "${c.name}", expected ${JSON.stringify(want)}`)
       }
     }
-    // Fresh, non-internalized strings, as node:http hands a path over (a literal would let string
-    // comparisons succeed on pointer equality, which no server sees).
-    const lookups = c.lookups.map(([m, p]) => [m, p.split('').join('')] as [string, string])
-    const lookup = impl.lookup
-    const name = `${c.name} :: ${label}`
-    names.push(name)
-    if (lookups.length === 1) {
-      const [[method, path]] = lookups
-      bench(name, () => do_not_optimize(lookup(method, path)))
-    } else {
-      bench(name, () => {
-        for (let i = 0; i < lookups.length; i++) do_not_optimize(lookup(lookups[i][0], lookups[i][1]))
-      })
+    built.set(label, impl)
+  }
+  return built
+}
+
+async function main() {
+  const filter = process.env.KILN_BENCH_FILTER ? new RegExp(process.env.KILN_BENCH_FILTER) : null
+  const selected = cases.filter((c) => filter === null || filter.test(c.name))
+  const names: string[] = []
+  const refused: string[] = []
+  for (const c of selected) {
+    for (const [label, impl] of await checkAnswers(c, refused)) {
+      // Fresh, non-internalized strings, as node:http hands a path over (a literal would let string
+      // comparisons succeed on pointer equality, which no server sees).
+      const lookups = c.lookups.map(([m, p]) => [m, p.split('').join('')] as [string, string])
+      const lookup = impl.lookup
+      const name = `${c.name} :: ${label}`
+      names.push(name)
+      if (lookups.length === 1) {
+        const [[method, path]] = lookups
+        bench(name, () => do_not_optimize(lookup(method, path)))
+      } else {
+        bench(name, () => {
+          for (let i = 0; i < lookups.length; i++) do_not_optimize(lookup(lookups[i][0], lookups[i][1]))
+        })
+      }
     }
   }
-}
-console.log(`answers checked: ${selected.length} cases x ${Object.keys(factories).length} routers. Timing...`)
+  console.log(`answers checked: ${selected.length} cases x ${Object.keys(factories).length} routers. Timing...`)
 
-const { benchmarks } = await run({ format: 'quiet' })
-const stat = (process.env.KILN_BENCH_STAT ?? 'avg') as 'avg' | 'min' | 'p50'
-const avg = new Map<string, number>()
-for (const trial of benchmarks) avg.set(trial.alias, trial.runs[0].stats![stat])
+  const { benchmarks } = await run({ format: 'quiet' })
+  const stat = (process.env.KILN_BENCH_STAT ?? 'avg') as 'avg' | 'min' | 'p50'
+  const avg = new Map<string, number>()
+  for (const trial of benchmarks) avg.set(trial.alias, trial.runs[0].stats![stat])
 
-const rows: string[] = []
-rows.push('| case | kiln ns/lookup | fastest peer | peer ns/lookup | kiln vs fastest peer | all (ns/lookup) |')
-rows.push('|---|---:|---|---:|---:|---|')
-for (const c of selected) {
-  const per = (label: string) => (avg.get(`${c.name} :: ${label}`) ?? NaN) / c.lookups.length
-  const peers = Object.keys(factories).filter((l) => !l.startsWith('kiln') && avg.has(`${c.name} :: ${l}`)).map((l) => [l, per(l)] as const).sort((a, b) => a[1] - b[1])
-  const kiln = per('kiln (compiled)')
-  const [best, bestNs] = peers[0]
-  const all = peers.map(([l, ns]) => `${l} ${ns.toFixed(1)}`).join(', ')
-  rows.push(`| ${c.name} | ${kiln.toFixed(1)} | ${best} | ${bestNs.toFixed(1)} | ${(bestNs / kiln).toFixed(2)}x faster | ${all} |`)
+  const rows: string[] = []
+  rows.push('| case | kiln ns/lookup | fastest peer | peer ns/lookup | kiln vs fastest peer | all (ns/lookup) |')
+  rows.push('|---|---:|---|---:|---:|---|')
+  for (const c of selected) {
+    const per = (label: string) => (avg.get(`${c.name} :: ${label}`) ?? NaN) / c.lookups.length
+    const peers = Object.keys(factories).filter((l) => !l.startsWith('kiln') && avg.has(`${c.name} :: ${l}`)).map((l) => [l, per(l)] as const).sort((a, b) => a[1] - b[1])
+    const kiln = per('kiln (compiled)')
+    const [best, bestNs] = peers[0]
+    const all = peers.map(([l, ns]) => `${l} ${ns.toFixed(1)}`).join(', ')
+    rows.push(`| ${c.name} | ${kiln.toFixed(1)} | ${best} | ${bestNs.toFixed(1)} | ${(bestNs / kiln).toFixed(2)}x faster | ${all} |`)
+  }
+  console.log(`\nnode ${process.version}, ${new Date().toISOString().slice(0, 10)}, statistic: ${stat} of mitata's samples\n`)
+  console.log(rows.join('\n'))
+  for (const line of refused) console.log(`\nnote: ${line}`)
 }
-console.log(`\nnode ${process.version}, ${new Date().toISOString().slice(0, 10)}, statistic: ${stat} of mitata's samples\n`)
-console.log(rows.join('\n'))
-for (const line of refused) console.log(`\nnote: ${line}`)
+
+// Run only as a script (npm run bench:router), not when a test imports the cases.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main()
