@@ -2,7 +2,7 @@
  * /api/orders: a controller class. Each decorated method is a route under the class prefix;
  * server.ts registers the class with `app.controller(OrdersController)`.
  */
-import { cached, controller, del, get, patch, post, type KilnContext } from 'kiln/runtime'
+import { cached, controller, del, get, patch, post, type Context } from 'kiln/runtime'
 import type { Queryable } from '../db/queryable.js'
 import { db, invalidate, jsonBody } from '../lib/context.js'
 import { httpError, notFound } from '../lib/http-error.js'
@@ -51,7 +51,7 @@ async function restock(tx: Queryable, orderId: number): Promise<number[]> {
 @controller('/api/orders')
 export class OrdersController {
   @get('/')
-  async list(ctx: KilnContext) {
+  async list(ctx: Context) {
     const page = readPage(ctx.query)
     const status = typeof ctx.query.status === 'string' ? oneOf(ctx.query, 'status', STATUSES) : null
     const { rows } = await db(ctx).query(
@@ -64,7 +64,7 @@ export class OrdersController {
 
   @get('/:id')
   @cached({ ttl: 30, swr: 120, tags: ['order:{id}'] })
-  async show(ctx: KilnContext) {
+  async show(ctx: Context) {
     const id = idParam(ctx.params)
     const [order, items] = await Promise.all([
       db(ctx).query('select id, user_id, status, total_cents, created_at from orders where id = $1', [id]),
@@ -79,7 +79,7 @@ export class OrdersController {
   }
 
   @get('/:id/items')
-  async items(ctx: KilnContext) {
+  async items(ctx: Context) {
     const id = idParam(ctx.params)
     const { rows } = await db(ctx).query(
       'select product_id, quantity, price_cents from order_items where order_id = $1 order by product_id',
@@ -91,7 +91,7 @@ export class OrdersController {
 
   /** Create an order: check and take the stock of every line in one transaction. */
   @post('/')
-  async create(ctx: KilnContext) {
+  async create(ctx: Context) {
     const body = await jsonBody(ctx)
     const userId = integer(body, 'userId', { min: 1 })!
     const lines = readLines(body.items)
@@ -135,7 +135,7 @@ export class OrdersController {
   }
 
   @patch('/:id/status')
-  async setStatus(ctx: KilnContext) {
+  async setStatus(ctx: Context) {
     const id = idParam(ctx.params)
     const next = oneOf(await jsonBody(ctx), 'status', STATUSES)
     const result = await db(ctx).withTransaction(async (tx) => {
@@ -157,7 +157,7 @@ export class OrdersController {
   }
 
   @post('/:id/cancel')
-  async cancel(ctx: KilnContext) {
+  async cancel(ctx: Context) {
     const id = idParam(ctx.params)
     const result = await db(ctx).withTransaction(async (tx) => {
       const { rows } = await tx.query<{ status: Status; user_id: number }>(
@@ -176,7 +176,7 @@ export class OrdersController {
   }
 
   @del('/:id')
-  async remove(ctx: KilnContext) {
+  async remove(ctx: Context) {
     const id = idParam(ctx.params)
     const result = await db(ctx).withTransaction(async (tx) => {
       const { rows } = await tx.query<{ status: Status; user_id: number }>('select status, user_id from orders where id = $1 for update', [id])

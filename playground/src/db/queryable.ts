@@ -8,5 +8,6 @@ export interface QueryResult<Row> {
 }
 
 export interface Queryable {
-  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's own row type is { [column: string]: any }
+  query<Row extends { [column: string]: any } = any>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>
 }

@@ -3,13 +3,13 @@
  * `lazy(() => import('./handlers/sales-report.js'))`, so this module (and anything heavy it would
  * import) is a separate chunk loaded on the first request, not at startup.
  */
-import type { KilnContext } from 'kiln/runtime'
+import type { Context } from 'kiln/runtime'
 import { db } from '../lib/context.js'
 import { httpError } from '../lib/http-error.js'
 
 export const loadedAt = new Date().toISOString()
 
-export default async function salesReport(ctx: KilnContext) {
+export default async function salesReport(ctx: Context) {
   const year = Number(ctx.params.year)
   if (!Number.isInteger(year) || year < 2000 || year > 2100) throw httpError(400, 'year must be from 2000 to 2100')
   const { rows } = await db(ctx).query<{ month: number; orders: number; revenue_cents: number; items: number }>(

@@ -1,14 +1,9 @@
 /**
- * Errors a handler throws on bad input. kiln's app answers with `status` and, because `expose`
- * is set, shows the message to the client (other errors become a 500 with a request id).
+ * Shorthands over kiln's `HttpError`: the app answers with its status and, below 500, shows the
+ * message (any other error becomes a 500 with a request id).
  */
-export interface HttpError extends Error {
-  status: number
-  expose: true
-}
+import { HttpError } from 'kiln/runtime'
 
-export function httpError(status: number, message: string): HttpError {
-  return Object.assign(new Error(message), { status, expose: true as const })
-}
+export const httpError = (status: number, message: string): HttpError => new HttpError(status, message)
 
-export const notFound = (what: string): HttpError => httpError(404, `${what} not found`)
+export const notFound = (what: string): HttpError => new HttpError(404, `${what} not found`)

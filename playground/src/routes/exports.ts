@@ -2,13 +2,13 @@
  * /api/export: CSV downloads streamed as they are read. The handler returns an async iterable;
  * kiln writes each chunk as it comes, so memory stays flat however large the table grows.
  */
-import { createApp, type KilnContext } from 'kiln/runtime'
+import { createApp, type Context } from 'kiln/runtime'
 import { db } from '../lib/context.js'
 import { csvRows } from '../lib/csv.js'
 
 const downloads = createApp()
 
-function download(ctx: KilnContext, filename: string): void {
+function download(ctx: Context, filename: string): void {
   ctx.header('content-type', 'text/csv; charset=utf-8')
   ctx.header('content-disposition', `attachment; filename="${filename}"`)
 }
