@@ -7,9 +7,14 @@ export const SCRIPT = /\.[cm]?[jt]sx?$/
 
 const CREATE_APP = /\bcreateApp\s*\(/
 
-/** A module that may create an app: it calls `createApp(` and imports kiln's runtime by name. */
+/**
+ * A module that may create an app: it calls `createApp(` and has an import statement from kiln's
+ * runtime. (A bare mention of 'kiln/runtime' is not enough: the runtime's own bundle names it in
+ * its hints, and a linked, prebuilt runtime is not under node_modules.)
+ */
 export function mayCreateApp(code: string, runtimeModules: string[]): boolean {
-  return CREATE_APP.test(code) && runtimeModules.some((m) => code.includes(`'${m}'`) || code.includes(`"${m}"`))
+  if (!CREATE_APP.test(code)) return false
+  return runtimeModules.some((m) => new RegExp(`^\\s*import\\b[^;]*?\\bfrom\\s*['"]${m.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}['"]`, 'm').test(code))
 }
 
 /** A bundler id without query or hash suffix (`/a/b.ts?v=123` → `/a/b.ts`). */
