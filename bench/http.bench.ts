@@ -16,8 +16,8 @@ import http from 'node:http'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
-const ALL_SERVERS = ['node', 'kiln', 'kiln+metrics', 'fastify', 'hono'] as const
-type ServerKind = (typeof ALL_SERVERS)[number]
+export const ALL_SERVERS = ['node', 'kiln', 'kiln+metrics', 'fastify', 'hono'] as const
+export type ServerKind = (typeof ALL_SERVERS)[number]
 // BENCH_SERVERS=node,kiln measures a subset (bare node:http is always included: it is the baseline).
 const SERVERS = ALL_SERVERS.filter((s) => s === 'node' || !process.env.BENCH_SERVERS || process.env.BENCH_SERVERS.split(',').includes(s))
 
@@ -37,11 +37,17 @@ const items = (limit: number) => Array.from({ length: limit }, (_, i) => ({ id: 
 // ---------------------------------------------------------------- servers (child processes)
 
 async function serve(kind: ServerKind): Promise<void> {
-  const port = await startServer(kind)
+  const { port } = await startServer(kind)
   process.stdout.write(`READY ${port}\n`)
 }
 
-async function startServer(kind: ServerKind): Promise<number> {
+export interface StartedServer {
+  port: number
+  close(): Promise<void>
+}
+
+/** Start one implementation in this process (exported for test/app/bench-answers.test.ts). */
+export async function startServer(kind: ServerKind): Promise<StartedServer> {
   if (kind === 'node') {
     const server = http.createServer((req, res) => {
       const url = req.url!
@@ -64,7 +70,7 @@ async function startServer(kind: ServerKind): Promise<number> {
         res.end()
       }
     })
-    return listenOn(server)
+    return { port: await listenOn(server), close: () => new Promise<void>((r) => server.close(() => r())) }
   }
   if (kind === 'kiln' || kind === 'kiln+metrics') {
     const { createApp } = await import('../runtime/app/index.js')
@@ -80,7 +86,7 @@ async function startServer(kind: ServerKind): Promise<number> {
     writeFileSync(file, compiled.code)
     app.useCompiledRouter(await import(pathToFileURL(file).href), compiled.hash)
     if (!app.usesCompiledRouter) throw new Error('kiln: the compiled router was not used')
-    return (await app.listen({ port: 0, host: '127.0.0.1' })).port
+    return { port: (await app.listen({ port: 0, host: '127.0.0.1' })).port, close: () => app.close() }
   }
   if (kind === 'fastify') {
     const { default: Fastify } = await import('fastify')
@@ -89,7 +95,7 @@ async function startServer(kind: ServerKind): Promise<number> {
     f.get('/user/:id', async (req) => ({ id: (req.params as { id: string }).id }))
     f.get('/api/v1/items', async (req) => items(Number((req.query as { limit?: string }).limit ?? 10)))
     await f.listen({ port: 0, host: '127.0.0.1' })
-    return (f.server.address() as { port: number }).port
+    return { port: (f.server.address() as { port: number }).port, close: () => f.close() }
   }
   const { Hono } = await import('hono')
   const { serve: honoServe } = await import('@hono/node-server')
@@ -98,7 +104,9 @@ async function startServer(kind: ServerKind): Promise<number> {
   h.get('/user/:id', (c) => c.json({ id: c.req.param('id') }))
   h.get('/api/v1/items', (c) => c.json(items(Number(c.req.query('limit') ?? 10))))
   return new Promise((resolve) => {
-    honoServe({ fetch: h.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port))
+    const server = honoServe({ fetch: h.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+      resolve({ port: info.port, close: () => new Promise<void>((r) => server.close(() => r())) }),
+    )
   })
 }
 
@@ -141,7 +149,8 @@ const EXPECTED: Record<string, { type: string; value: unknown }> = {
   '/api/v1/items?limit=10': { type: 'application/json', value: items(10) },
 }
 
-async function checkAnswers(kind: ServerKind, port: number): Promise<void> {
+/** Throws when a server answers a benchmarked route wrongly (status, content type or body). */
+export async function checkAnswers(kind: ServerKind, port: number): Promise<void> {
   for (const route of ROUTES) {
     const r = await get(port, route.path)
     const want = EXPECTED[route.path]
@@ -247,5 +256,7 @@ async function main(): Promise<void> {
   }
 }
 
+// Imported by a test: define only. Run (npm run bench:http): measure; as a child: serve.
+const isMain = process.argv[1] !== undefined && import.meta.filename === (await import('node:path')).resolve(process.argv[1])
 if (process.argv[2] === '--serve') await serve(process.argv[3] as ServerKind)
-else await main()
+else if (isMain) await main()
