@@ -29,7 +29,11 @@ let stopping = false
 async function main() {
   log('kiln playground')
   let built = { plugin: true, entry: join(outdir, 'server.js'), report: existsSync(`${report}.html`) ? { html: `${report}.html` } : undefined }
-  if (!process.argv.includes('--no-build')) {
+  if (process.argv.includes('--no-build')) {
+    if (!existsSync(built.entry)) {
+      throw new Error(`--no-build: there is no build at ${relative(process.cwd(), built.entry)}\nhint: run \`npm start\` once without --no-build (or set PLAYGROUND_OUTDIR to the build to serve)`)
+    }
+  } else {
     built = await buildPlayground({ outdir, report, plugin: !process.argv.includes('--no-plugin'), fallback: true, log })
     log(`build      ${built.plugin ? 'kiln plugin + esbuild' : 'esbuild alone (no kiln plugin)'}, ${built.ms} ms → ${relative(process.cwd(), built.entry)} (${built.chunks.length} chunks)`)
   }
@@ -104,8 +108,8 @@ process.on('SIGINT', () => void shutdown('SIGINT'))
 process.on('SIGTERM', () => void shutdown('SIGTERM'))
 
 main().catch(async (error) => {
-  console.error(`[playground] ${error?.stack ?? error}`)
-  if (error?.code === 'EADDRINUSE') console.error(`hint: port ${port} is taken; run PORT=${port + 1} npm start`)
+  // Our own startup errors carry their hint; anything else shows its stack.
+  console.error(`[playground] ${error?.message?.includes('\nhint: ') ? error.message : (error?.stack ?? error)}`)
   await embedded?.stop().catch(() => {})
   process.exit(1)
 })
