@@ -147,4 +147,8 @@ for (const [name, xs] of Object.entries(times)) {
 }
 console.log('floor: the same 300 routes with trivial inline handlers (node + the runtime and its imports)')
 console.log('')
+const floor = median(times.floor)
 console.log(`lazy is ${(eager / lazyMs).toFixed(2)}x faster to first response (goal ≥ 2x: ${eager / lazyMs >= 2 ? 'met' : 'MISSED'})`)
+console.log(
+  `above the floor (what handler modules cost before the first response): eager ${(eager - floor).toFixed(0)} ms, lazy ${(lazyMs - floor).toFixed(0)} ms`,
+)
