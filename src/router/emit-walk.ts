@@ -93,7 +93,9 @@ class Walker {
       out.line(`if (f && K$special(o, ${s}, ${e})) return K$SLOW`)
       if (node.regex === null) {
         // Decoding only shortens a value, so the raw length decides unless it is over the limit.
-        out.block(`if (${e} - ${s} <= ${max} || d && K$decodeParam(o.slice(${s}, ${e})).length <= ${max}) {`, () =>
+        // (Case-insensitive: lower-casing may lengthen p, so an end past o is cut to o's length, as slice does.)
+        const length = this.trie.options.caseSensitive ? `${e} - ${s}` : `(${e} < o.length ? ${e} : o.length) - ${s}`
+        out.block(`if (${length} <= ${max} || d && K$decodeParam(o.slice(${s}, ${e})).length <= ${max}) {`, () =>
           this.node(node, { base: e, offset: 0 }, [...captures, { slice: [s, e] }]))
         return
       }

@@ -147,6 +147,9 @@ describe('options', () => {
     expect(plain(r.match('GET', '/USER/AbC'))).toEqual(hit(0, { id: 'AbC' }))
     expect(plain(r.match('GET', '/user/x'))).toEqual(hit(0, { id: 'x' }))
   }, { caseSensitive: false })
+  each('caseSensitive: false with a char whose lower case is longer (İ) behaves like find-my-way', [get('/a/:b')], (r) => {
+    expect(plain(r.match('GET', '/a/\u0130;a=b'))).toEqual(hit(0, { b: '\u0130;a=b' }))
+  }, { caseSensitive: false, maxParamLength: 5 })
   each('trailingSlash strict (default): /a/ and /a differ', [get('/a'), get('/b/')], (r) => {
     expect(r.match('GET', '/a/')).toBeNull()
     expect(r.match('GET', '/b')).toBeNull()

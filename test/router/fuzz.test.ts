@@ -94,6 +94,12 @@ function randomPath(r: Random, routes: RouteInput[], options: RouterOptions): st
   if (r.chance(0.1)) path += '/' + r.pick(VALUES)
   if (r.chance(0.1)) path += r.pick(['?q=1', '#frag', '?a=%zz', '?x#y', ';a=b'])
   if (r.chance(0.05)) path = path.replace('/', '//')
+  if (r.chance(0.1)) {
+    // Percent-encode one char: static text must still match after decoding, '%2F' must not split.
+    const i = 1 + r.int(Math.max(path.length - 1, 1))
+    const code = path.charCodeAt(i)
+    if (code < 128) path = path.slice(0, i) + '%' + code.toString(16).padStart(2, '0')[r.chance(0.5) ? 'toUpperCase' : 'toLowerCase']() + path.slice(i + 1)
+  }
   return path
 }
 
