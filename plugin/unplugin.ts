@@ -43,7 +43,7 @@ export const kilnUnplugin = createUnplugin<KilnOptions | undefined, false>((user
       ctx.startBuild()
     },
     resolveId: {
-      filter: { id: new RegExp(`^${ROUTER_MODULE_PREFIX}`) },
+      filter: { id: new RegExp(`^${escape(ROUTER_MODULE_PREFIX)}`) },
       handler(id) {
         return resolveRouterModuleId(id) ?? null
       },
@@ -118,8 +118,8 @@ export const kilnUnplugin = createUnplugin<KilnOptions | undefined, false>((user
         if (ctx.isOwnOutput(file)) return []
         const changed = ctx.fileChanged(file, update.type === 'delete' ? undefined : await update.read())
         if (changed.length === 0) return
-        // The route table changed: the router module and the app module that imports it (its hash
-        // literal changed) are stale. Only then does kiln add anything to the update.
+        // The route table changed: the router module is stale, and the app module that imports it
+        // must run again to pass the new one to its app. Only then does kiln add to the update.
         const graph = this.environment.moduleGraph
         const extra = []
         const appFiles = ctx.appFiles()
