@@ -29,9 +29,12 @@ export function finalize(
   const headers = { ...r.headers }
   const status = r.status
   const body = r.body
-  if (body === null) {
-    if (status >= 200 && status !== 204 && status !== 304) headers['content-length'] = '0'
-    else delete headers['content-length']
+  // 1xx, 204 and 304 never have a body (node would drop it, but not a Content-Length we set).
+  const bodiless = status < 200 || status === 204 || status === 304
+  if (body === null || bodiless) {
+    if (!bodiless) headers['content-length'] = '0'
+    else if (status !== 304) delete headers['content-length']
+    if (body !== null && typeof body === 'object' && 'cancel' in body) void (body as ReadableStream).cancel().catch(() => {})
     return { status, headers, body: null, stream: null }
   }
   if (typeof body === 'string' || body instanceof Uint8Array) {

@@ -1,6 +1,7 @@
 /** Registration: groups, mounts, route(), middleware chains, lazy handlers; both router kinds. */
 import { describe, expect, it } from 'vitest'
 import { createApp, type App } from '../../runtime/app/index.js'
+import { KilnResponse } from '../../runtime/types.js'
 import { lazy } from '../../runtime/lazy/index.js'
 import { ROUTERS, quiet, useCompiled } from './helpers.js'
 
@@ -223,6 +224,16 @@ describe('context', () => {
     app.onError((error, ctx) => ctx.json({ oops: (error as Error).message }, 500))
     expect((await app.inject('/zzz')).text()).toBe('no /zzz')
     expect((await app.inject('/e')).json()).toEqual({ oops: 'x' })
+  })
+
+  it('204 and 304 never carry a body or a body length', async () => {
+    const app = createApp({ metrics: false })
+    app.get('/204', () => new KilnResponse(204, { 'content-length': '7' }, 'ignored'))
+    app.get('/304', (ctx) => ctx.status(304).header('etag', '"x"') && new KilnResponse(304, { etag: '"x"' }, 'ignored'))
+    const r204 = await app.inject('/204')
+    expect([r204.status, r204.body.length, r204.headers['content-length']]).toEqual([204, 0, undefined])
+    const r304 = await app.inject('/304')
+    expect([r304.status, r304.body.length, r304.headers.etag]).toEqual([304, 0, '"x"'])
   })
 
   it('a handler value that cannot be serialized is a 500, not a crash', async () => {
