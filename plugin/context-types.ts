@@ -8,6 +8,8 @@ import type { ResolvedKilnOptions } from './options.js'
 export interface KilnStats {
   /** Analyses run (a build whose files did not change reuses the last one). */
   analyses: number
+  /** Analyses avoided: an edit inside one plain handler's body shifted the last one instead. */
+  patches: number
   /** Router modules served (load hook). */
   routerLoads: number
   /** Dev-server updates kiln sent because a route table's hash changed. */

@@ -15,6 +15,7 @@ import type { Diagnostic } from '../src/types.js'
 import type { KilnPluginContext, KilnStats } from './context-types.js'
 import { cleanId, mayCreateApp, readText, relativePath, SCRIPT } from './module-ids.js'
 import { resolveKilnOptions, type KilnOptions } from './options.js'
+import { patchAnalysis } from './patch-analysis.js'
 import { createOutputState, outputKey, writeOutputs } from './write-outputs.js'
 
 export type { KilnPluginContext, KilnStats } from './context-types.js'
@@ -22,7 +23,7 @@ export { cleanId } from './module-ids.js'
 
 export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPluginContext {
   let options = resolveKilnOptions(userOptions)
-  const stats: KilnStats = { analyses: 0, routerLoads: 0, routerUpdates: 0 }
+  const stats: KilnStats = { analyses: 0, patches: 0, routerLoads: 0, routerUpdates: 0 }
   const entries = new Set<string>(options.entry)
   let project: Project | undefined
   let analysis: AnalysisResult | undefined
@@ -52,7 +53,7 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
       compilerOptions: { allowJs: true, experimentalDecorators: true, target: ts.ScriptTarget.ESNext },
     })
     const read = new Map<string, string>()
-    analysis = analyzeRoutes({
+    const result = analyzeRoutes({
       entry: [...entries].sort(),
       root: options.root,
       project,
@@ -63,13 +64,19 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
       },
       runtimeModules: runtimeModules(),
     })
-    texts = read
-    compiled = compileApps(analysis, options.router, compileCache)
-    const source = (file: string) => read.get(resolve(options.root, file))
-    plan = planEmission(analysis, compiled.apps, source)
-    pending = [...analysis.diagnostics, ...compiled.diagnostics, ...plan.diagnostics]
-    handedOut = false
     stats.analyses++
+    derive(result, read)
+  }
+
+  /** Compile, plan and queue diagnostics for a new analysis (full or patched). */
+  function derive(result: AnalysisResult, read: Map<string, string>): void {
+    analysis = result
+    texts = read
+    compiled = compileApps(result, options.router, compileCache)
+    const source = (file: string) => read.get(resolve(options.root, file))
+    plan = planEmission(result, compiled.apps, source)
+    pending = [...result.diagnostics, ...compiled.diagnostics, ...plan.diagnostics]
+    handedOut = false
     if (dev) finish()
   }
 
@@ -81,21 +88,32 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
     writtenFor = key
   }
 
-  /** Re-analyze when a file the analysis read has different text now (content hash per file). */
+  /**
+   * Re-analyze when a file the analysis read has different text now (compared by content). One
+   * file edited inside a plain handler's body is patched instead (patch-analysis.ts).
+   */
   function refresh(overrides: Map<string, string>): void {
-    let changed = analysis === undefined || entriesChanged
-    if (!changed && stale) {
+    const changed: [string, string | undefined][] = []
+    if (analysis !== undefined && stale) {
       for (const [file, text] of texts) {
         const now = overrides.get(file) ?? readText(file)
-        if (now !== text) {
-          changed = true
-          break
-        }
+        if (now !== text) changed.push([file, now])
+      }
+    } else {
+      for (const [file, text] of overrides) if (texts.has(file) && texts.get(file) !== text) changed.push([file, text])
+    }
+    stale = false
+    if (analysis === undefined || entriesChanged) return analyze(overrides)
+    if (changed.length === 0) return
+    const [file, now] = changed[0]!
+    if (changed.length === 1 && now !== undefined) {
+      const patched = patchAnalysis(analysis, rel(file), texts.get(file)!, now)
+      if (patched !== undefined) {
+        stats.patches++
+        return derive(patched, new Map(texts).set(file, now))
       }
     }
-    for (const [file, text] of overrides) if (texts.has(file) && texts.get(file) !== text) changed = true
-    stale = false
-    if (changed) analyze(overrides)
+    analyze(overrides)
   }
 
   const runtimeModules = () => [...new Set([options.runtimeModule, 'kiln/runtime', 'kiln'])]

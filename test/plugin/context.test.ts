@@ -87,6 +87,23 @@ describe('plugin context', () => {
     expect(ctx.stats.analyses).toBe(2)
   })
 
+  it('an edit inside a plain handler body is patched, not re-analyzed, and later edits still land right', () => {
+    const ctx = newContext()
+    runBuild(ctx)
+    writeFileSync(file('server.ts'), read('server.ts').replace('({ ok: true })', '({\n    ok: true,\n    more: 1,\n  })'))
+    const out = runBuild(ctx)
+    expect(ctx.stats).toMatchObject({ analyses: 1, patches: 1 })
+    expect(out.get('server.ts')).toContain('__kiln_cached((ctx) => ({ id: ctx.params.id, calls: ++userCalls }), { ttl: 60')
+    expect(out.get('server.ts')).toContain('__kiln_app))(createApp())')
+    // The report moved the later routes down by the added lines.
+    const stats = JSON.parse(readFileSync(join(dir, '.kiln/route-stats.json'), 'utf8'))
+    expect(stats.routes.find((r: { path: string }) => r.path === '/users/:id').line).toBe(14)
+    // A structural edit goes back to the analyzer.
+    writeFileSync(file('server.ts'), read('server.ts').replace("'/health'", "'/healthz'"))
+    runBuild(ctx)
+    expect(ctx.stats).toMatchObject({ analyses: 2, patches: 1 })
+  })
+
   it('never transforms its own output files', () => {
     const ctx = newContext()
     runBuild(ctx)
