@@ -23,7 +23,15 @@ export function runChain(ctx: Context, fns: Middleware[], i: number): unknown {
   const fn = fns[i]
   if (i === fns.length - 1) return fn(ctx, endOfChain)
   let downstream: Promise<unknown> | undefined
-  const next: Next = () => (downstream ??= invoke(ctx, fns, i + 1))
+  const next: Next = () => {
+    if (downstream === undefined) {
+      downstream = invoke(ctx, fns, i + 1)
+      // A middleware may call next() and answer without awaiting it: a later rejection must not
+      // become an unhandled rejection that kills the process. Awaiting callers still see it.
+      downstream.catch(() => {})
+    }
+    return downstream
+  }
   const r = fn(ctx, next)
   if (isThenable(r)) return r.then((v) => (v === undefined && downstream !== undefined ? downstream : v))
   return r === undefined && downstream !== undefined ? downstream : r

@@ -82,6 +82,31 @@ describe.each(ROUTERS)('routing features (%s router)', (kind) => {
     expect((await app.inject('/privateer')).text()).toBe('not under /private')
   })
 
+  it('a middleware that answers without awaiting a failing next() does not crash the process', async () => {
+    const app = createApp({ metrics: false, logger: quiet })
+    let threw!: () => void
+    const failed = new Promise<void>((r) => (threw = r))
+    app.use((_ctx, next) => {
+      void next()
+      return 'early answer'
+    })
+    app.get('/x', async () => {
+      threw()
+      throw new Error('late failure')
+    })
+    const unhandled: unknown[] = []
+    const onUnhandled = (e: unknown) => unhandled.push(e)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      expect((await app.inject('/x')).text()).toBe('early answer')
+      await failed
+      for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+
   it('route-level handlers chain; middleware runs for 404/405 too', async () => {
     const app = createApp({ metrics: false, logger: quiet })
     app.use((ctx, next) => {
