@@ -177,9 +177,15 @@ export class App extends Registrar implements KilnAppLike {
 
   /** @internal A request is done: count it for draining and metrics. */
   _finish(ctx: Context, status: number): void {
-    const m = this._metrics
-    if (m !== undefined) m.recordRequest(ctx.route === null ? '__unknown__' : ctx.route.id, status, (performance.now() - ctx._start) / 1000)
     if (--this._inflight === 0 && this._drained !== undefined) this._drained()
+    const m = this._metrics
+    if (m === undefined) return
+    try {
+      m.recordRequest(ctx.route === null ? '__unknown__' : ctx.route.id, status, (performance.now() - ctx._start) / 1000)
+    } catch (error) {
+      // The response is already sent: a metrics bug must not touch it.
+      this._log('error', `[kiln] metrics.recordRequest failed: ${(error as Error)?.stack ?? error}`)
+    }
   }
 
   /** @internal A thrown error → its response (logged when it is a 5xx). */
