@@ -6,7 +6,7 @@ import type { App } from './app.js'
 import { isThenable } from './compose.js'
 import { Context, type NodeRequest, type NodeResponse } from './context.js'
 import { dispatch } from './dispatch.js'
-import { sendNode } from './send-node.js'
+import { sendSafely } from './send-node.js'
 
 export function handleNode(app: App, req: NodeRequest, res: NodeResponse): void {
   if (app._prepared === undefined) app._startServing()
@@ -34,19 +34,6 @@ export function handleNode(app: App, req: NodeRequest, res: NodeResponse): void 
       (error) => sendSafely(app, ctx, res, app._fail(ctx, error)),
     )
   } else sendSafely(app, ctx, res, value)
-}
-
-function sendSafely(app: App, ctx: Context, res: NodeResponse, value: unknown): void {
-  try {
-    sendNode(app, ctx, res, value)
-  } catch (error) {
-    // Converting the value failed (e.g. JSON.stringify of a cycle) before anything was written.
-    if (!res.headersSent) sendNode(app, ctx, res, app._fail(ctx, error))
-    else {
-      res.destroy()
-      app._finish(ctx, 500)
-    }
-  }
 }
 
 function absoluteToOrigin(url: string): string {

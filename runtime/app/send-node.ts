@@ -11,7 +11,33 @@ import type { Context, NodeResponse } from './context.js'
 import { finalize, type Finished } from './finalize.js'
 import { JSON_TYPE, TEXT_TYPE, toResponse } from './render.js'
 
-/** Send `value`; throws only before anything was written (the caller then sends the error). */
+/** Send `value`; whatever fails becomes an error response (or a cut connection once headers left). */
+export function sendSafely(app: App, ctx: Context, res: NodeResponse, value: unknown): void {
+  try {
+    sendNode(app, ctx, res, value)
+  } catch (error) {
+    recover(app, ctx, res, error)
+  }
+}
+
+function recover(app: App, ctx: Context, res: NodeResponse, error: unknown): void {
+  if (res.headersSent) {
+    res.destroy()
+    app._finish(ctx, 500)
+    return
+  }
+  // What failed may be a header the handler set (an invalid value): the error goes out without them.
+  ctx._headers = null
+  try {
+    sendNode(app, ctx, res, app._fail(ctx, error))
+  } catch (again) {
+    app._log('error', `[kiln] ${ctx.method} ${ctx.path}: could not send the error response: ${(again as Error)?.stack ?? again}`)
+    res.destroy()
+    app._finish(ctx, 500)
+  }
+}
+
+/** Send `value`; throws only before anything was written. */
 export function sendNode(app: App, ctx: Context, res: NodeResponse, value: unknown): void {
   if (typeof value === 'string') return sendString(app, ctx, res, value, TEXT_TYPE)
   if (typeof value === 'object' && value !== null && !(value instanceof KilnResponse)) {
@@ -50,8 +76,14 @@ export function sendResponse(app: App, ctx: Context, res: NodeResponse, r: KilnR
   const f = finalize(r, ctx, app._options.compression)
   if (f instanceof Promise) {
     f.then(
-      (done) => write(app, ctx, res, done),
-      (error) => sendResponse(app, ctx, res, app._fail(ctx, error)),
+      (done) => {
+        try {
+          write(app, ctx, res, done)
+        } catch (error) {
+          recover(app, ctx, res, error)
+        }
+      },
+      (error) => recover(app, ctx, res, error),
     )
   } else write(app, ctx, res, f)
 }

@@ -32,6 +32,8 @@ function buildApp(logs: string[]): App {
   app.post('/echo', async (ctx) => ({ got: await ctx.readJson() }))
   app.post('/text', async (ctx) => ctx.readText())
   app.get('/files/*', (ctx) => ctx.params['*'])
+  app.get('/bad-header', (ctx) => ctx.header('x-bad', 'line\nbreak').text('x'.repeat(10)))
+  app.get('/bad-header-big', (ctx) => ctx.header('x-bad', 'line\nbreak') && 'y'.repeat(200_000))
   app.get('/raw', (ctx) => {
     ctx.res!.writeHead(200, { 'content-type': 'text/plain' })
     ctx.res!.end('raw node')
@@ -165,6 +167,15 @@ describe.each(ROUTERS)('HTTP rules (%s router)', (kind) => {
     const star = await request(port, { method: 'OPTIONS', path: '*' })
     expect([star.status, star.headers.allow]).toEqual([204, 'DELETE, GET, HEAD, OPTIONS, POST'])
     expect((await request(port, { method: 'GET', path: '*' })).status).toBe(400)
+  })
+
+  it('an invalid header value set by a handler is a 500 without it, and the server keeps serving', async () => {
+    for (const path of ['/bad-header', '/bad-header-big']) {
+      const r = await request(port, { path, headers: { 'accept-encoding': 'gzip' } })
+      expect(r.status).toBe(500)
+      expect(r.headers['x-bad']).toBeUndefined()
+    }
+    expect((await request(port, { path: '/' })).status).toBe(200)
   })
 
   it('a handler may answer through ctx.res itself', async () => {
