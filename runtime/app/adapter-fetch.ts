@@ -36,10 +36,15 @@ export async function handleFetch(app: App, request: Request): Promise<Response>
   } catch (error) {
     f = await finalize(app._fail(ctx, error), ctx, false)
   }
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(f.headers)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v)
-    else headers.set(name, String(value))
+  let headers: Headers
+  try {
+    headers = toWebHeaders(f.headers)
+  } catch (error) {
+    // An invalid header value set by the handler: answer the error without the handler's headers.
+    f.stream?.destroy()
+    ctx._headers = null
+    f = await finalize(app._fail(ctx, error), ctx, false)
+    headers = toWebHeaders(f.headers)
   }
   const noBody = ctx.method === 'HEAD' || f.status === 204 || f.status === 304 || f.status < 200
   let body: BodyInit | null = null
@@ -49,6 +54,15 @@ export async function handleFetch(app: App, request: Request): Promise<Response>
   } else f.stream?.destroy()
   if (body === null || f.stream === null || noBody) app._finish(ctx, f.status)
   return new Response(body, { status: f.status, headers })
+}
+
+function toWebHeaders(from: Record<string, string | string[]>): Headers {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(from)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v)
+    else headers.set(name, String(value))
+  }
+  return headers
 }
 
 function stripFragment(url: string): string {

@@ -19,6 +19,7 @@ function makeApp() {
   app.get('/boom', () => {
     throw new Error('hidden')
   })
+  app.get('/bad-header', (ctx) => ctx.header('x-bad', 'a\nb') && 'x')
   return app
 }
 
@@ -59,6 +60,8 @@ describe('app.fetch', () => {
     expect(body.requestId).toBeTypeOf('string')
     expect(JSON.stringify(body)).not.toContain('hidden')
     expect((await app.fetch(new Request('http://x/users/2'))).status).toBe(200)
+    const bad = await app.fetch(new Request('http://x/bad-header'))
+    expect([bad.status, bad.headers.get('x-bad')]).toEqual([500, null])
   })
 
   it('compresses and streams', async () => {
