@@ -5,6 +5,7 @@
  *
  *   npm run bench:http            # 3 rounds × (route × server) of 3 s, after a 1 s warmup each
  *   BENCH_SECONDS=10 BENCH_ROUNDS=5 BENCH_CONNECTIONS=100 BENCH_SERVERS=kiln,fastify npm run bench:http
+ *   (servers: kiln, kiln+metrics, kiln-interpreter, fastify, hono; bare node:http always runs)
  *
  * All servers start at once (an idle server costs nothing) and are measured in turns, round after
  * round; each cell is the median of its rounds, so drift in machine load hits every server alike.
@@ -16,7 +17,7 @@ import http from 'node:http'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
-export const ALL_SERVERS = ['node', 'kiln', 'kiln+metrics', 'fastify', 'hono'] as const
+export const ALL_SERVERS = ['node', 'kiln', 'kiln+metrics', 'kiln-interpreter', 'fastify', 'hono'] as const
 export type ServerKind = (typeof ALL_SERVERS)[number]
 // BENCH_SERVERS=node,kiln measures a subset (bare node:http is always included: it is the baseline).
 const SERVERS = ALL_SERVERS.filter((s) => s === 'node' || !process.env.BENCH_SERVERS || process.env.BENCH_SERVERS.split(',').includes(s))
@@ -72,13 +73,14 @@ export async function startServer(kind: ServerKind): Promise<StartedServer> {
     })
     return { port: await listenOn(server), close: () => new Promise<void>((r) => server.close(() => r())) }
   }
-  if (kind === 'kiln' || kind === 'kiln+metrics') {
+  if (kind === 'kiln' || kind === 'kiln+metrics' || kind === 'kiln-interpreter') {
     const { createApp } = await import('../runtime/app/index.js')
     const { compileRouter } = await import('../src/compiler.js')
     const app = createApp({ metrics: kind === 'kiln+metrics' ? {} : false, logger: false })
     app.get('/', () => 'Hello, World!')
     app.get('/user/:id', (ctx) => ({ id: ctx.params.id }))
     app.get('/api/v1/items', (ctx) => items(Number(ctx.query.limit ?? 10)))
+    if (kind === 'kiln-interpreter') return { port: (await app.listen({ port: 0, host: '127.0.0.1' })).port, close: () => app.close() }
     const compiled = compileRouter(app.routes.map((r) => ({ method: r.method, path: r.path })))
     const dir = join(import.meta.dirname, '.tmp')
     mkdirSync(dir, { recursive: true })
@@ -246,7 +248,7 @@ async function main(): Promise<void> {
         }
         return row
       })
-    console.log('req/s (ratio to bare node:http); kiln = compiled router, metrics off; kiln+metrics = same with metrics on')
+    console.log('req/s (ratio to bare node:http); kiln = compiled router, metrics off; kiln+metrics = same with metrics on; kiln-interpreter = no plugin, metrics off')
     console.table(table((r) => r.rps, (v, x) => `${Math.round(v).toLocaleString('en-US')} (${x.toFixed(2)})`, false))
     // On a busy machine wall-clock req/s is noisy; server CPU per request is the steadier signal.
     console.log('server CPU µs per request (throughput ratio it implies: bare node:http CPU / this server CPU)')
