@@ -29,6 +29,11 @@ export interface KilnPluginContext {
   addBundlerEntries(files: string[]): void
   /** A build (or rebuild) starts: files may have changed on disk since the last analysis. */
   startBuild(): void
+  /**
+   * True when kiln surely leaves this module unchanged (analyzed, no edits, analysis fresh): a
+   * bundler that can load it itself needs neither to read it nor to call transform.
+   */
+  leavesUnchanged(id: string): boolean
   /** Edits of one module, or null. Runs (or refreshes) the analysis first when needed. */
   transform(code: string, id: string): TransformOutput | null
   /** Absolute files the module's output depends on besides itself: the bundler should watch them. */

@@ -148,6 +148,14 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
       stale = true
       handedOut = false
     },
+    leavesUnchanged(id) {
+      const abs = cleanId(id)
+      if (analysis === undefined || !texts.has(abs)) return false
+      if (stale) refresh(new Map())
+      // Diagnostics still to hand to the bundler ride on a module that goes through transform.
+      if (!handedOut && pending.length > 0) return false
+      return texts.has(abs) && !plan?.modules.has(rel(abs))
+    },
     transform(code, id) {
       const abs = cleanId(id)
       if (this.isOwnOutput(abs)) return null

@@ -13,7 +13,7 @@ const SKIPPED = /[\\/]node_modules[\\/]/
  */
 export function esbuildSetup(ctx: KilnPluginContext, build: PluginBuild): void {
   build.onLoad({ filter: SOURCE_FILE, namespace: 'file' }, async (args) => {
-    if (SKIPPED.test(args.path)) return undefined
+    if (SKIPPED.test(args.path) || ctx.leavesUnchanged(args.path)) return undefined
     const code = await readFile(args.path, 'utf8')
     const out = ctx.transform(code, args.path)
     const diagnostics = ctx.takeDiagnostics()

@@ -56,3 +56,33 @@ describe('bad input', () => {
     )
   })
 })
+
+describe('bad input in watch mode (esbuild context)', () => {
+  it('an error fails every rebuild until it is fixed', async () => {
+    const { context } = await import('esbuild')
+    const dir = join(FIXTURES, 'duplicate')
+    const ctx = await context({
+      entryPoints: [join(dir, 'server.ts')],
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'esm',
+      external: ['kiln/runtime'],
+      logLevel: 'silent',
+      plugins: [kiln({ root: dir, report: false, dts: false, summary: false })],
+    })
+    try {
+      for (let i = 0; i < 2; i++) {
+        const failure = await ctx.rebuild().then(
+          () => undefined,
+          (e: BuildFailure) => e,
+        )
+        expect(failure?.errors.map((e) => e.text.split('\n')[0])).toEqual([
+          '[kiln] users.ts:5:1: duplicate route GET /api/users/:id (first declared at server.ts:6:1)',
+        ])
+      }
+    } finally {
+      await ctx.dispose()
+    }
+  })
+})
