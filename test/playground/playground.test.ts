@@ -3,50 +3,27 @@
  * plugin), started by playground/start.mjs in a child process on port 0 against the real
  * PostgreSQL (a schema of its own, dropped after), and called over HTTP.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildPlayground, playgroundDir, repoRoot, type BuildPlaygroundResult } from '../../playground/build.mjs'
+import { buildPlayground, repoRoot, type BuildPlaygroundResult } from '../../playground/build.mjs'
+import { startPlayground, type RunningPlayground } from './start-playground.js'
 
 const suffix = randomBytes(4).toString('hex')
 const schema = `playground_${suffix}`
 const outdir = join(repoRoot, 'test', '.tmp', `playground-${suffix}`)
 const report = join(outdir, 'route-stats')
+const plainOutdir = join(repoRoot, 'test', '.tmp', `playground-${suffix}-plain`)
 const databaseUrl = `postgres://postgres@127.0.0.1:5432/test?options=${encodeURIComponent(`-c search_path=${schema}`)}`
 
 let build: BuildPlaygroundResult
-let child: ChildProcess | undefined
-let exited: Promise<number | null> | undefined
-let output = ''
-let base = ''
-let token = ''
+let server: RunningPlayground | undefined
+/** The same source built by esbuild alone: the runtime interprets the route table. */
+let plain: RunningPlayground | undefined
 
-/** Resolves with the first match of `pattern` in the child's output; rejects on exit or after `ms`. */
-function waitForOutput(pattern: RegExp, ms: number): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`no ${pattern} in ${ms} ms; output:\n${output}`)), ms)
-    const check = () => {
-      const match = output.match(pattern)
-      if (match) done(undefined, match)
-    }
-    const onExit = (code: number | null) => done(new Error(`start.mjs exited with ${code}; output:\n${output}`))
-    function done(error?: Error, match?: RegExpMatchArray) {
-      clearTimeout(timer)
-      child?.stdout?.off('data', check)
-      child?.off('exit', onExit)
-      if (error) reject(error)
-      else resolve(match!)
-    }
-    child!.stdout!.on('data', check)
-    child!.once('exit', onExit)
-    check()
-  })
-}
-
-async function call(method: string, path: string, body?: unknown) {
+async function call(method: string, path: string, body?: unknown, base = server!.base) {
   const response = await fetch(base + path, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -60,28 +37,21 @@ async function call(method: string, path: string, body?: unknown) {
 
 beforeAll(async () => {
   build = await buildPlayground({ outdir, report })
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: '0',
+  await buildPlayground({ outdir: plainOutdir, plugin: false })
+  const env = {
     DATABASE_URL: databaseUrl,
     PLAYGROUND_POOL_MAX: '4',
-    PLAYGROUND_OUTDIR: outdir,
-    PLAYGROUND_REPORT: report,
     PLAYGROUND_CACHE_PREFIX: `playground-test-${suffix}:`,
   }
-  delete env.REDIS_URL
-  child = spawn(process.execPath, [join(playgroundDir, 'start.mjs'), '--no-build'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  exited = new Promise((resolve) => child!.once('exit', (code) => resolve(code)))
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
-  base = (await waitForOutput(/listening on (http:\/\/\S+)/, 30_000))[1]
-  token = (await waitForOutput(/__kiln\?token=([0-9a-f]+)/, 5_000))[1]
+  // The first creates the schema and seeds; the second finds them (they also serialize on the setup lock).
+  server = await startPlayground({ ...env, PLAYGROUND_OUTDIR: outdir, PLAYGROUND_REPORT: report })
+  plain = await startPlayground({ ...env, PLAYGROUND_OUTDIR: plainOutdir, PLAYGROUND_REPORT: join(plainOutdir, 'none') })
 }, 90_000)
 
 afterAll(async () => {
-  if (child && child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGKILL')
-    await exited
+  for (const running of [server, plain]) {
+    running?.kill()
+    await running?.exited
   }
   const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' })
   await admin.connect()
@@ -91,6 +61,7 @@ afterAll(async () => {
     await admin.end()
   }
   rmSync(outdir, { recursive: true, force: true })
+  rmSync(plainOutdir, { recursive: true, force: true })
 }, 30_000)
 
 describe('playground build', () => {
@@ -103,8 +74,8 @@ describe('playground build', () => {
   })
 
   it('routes with the compiled router (the table the app registered is the one the plugin compiled)', () => {
-    expect(output).toContain('router     compiled by the kiln plugin')
-    expect(output).not.toContain('routing with the interpreter')
+    expect(server!.output()).toContain('router     compiled by the kiln plugin')
+    expect(server!.output()).not.toContain('routing with the interpreter')
   })
 
   it('puts the lazy report handler in a chunk of its own', () => {
@@ -116,6 +87,35 @@ describe('playground build', () => {
 })
 
 describe('playground over HTTP', () => {
+  it('answers the same without the plugin (esbuild alone, interpreted router)', async () => {
+    expect(plain!.output()).toContain('router     interpreted by the runtime')
+    const probes: [string, string][] = [
+      ['GET', '/'],
+      ['GET', '/api/users?page=3&limit=4'],
+      ['GET', '/api/users/by-email/user3@example.com'],
+      ['GET', '/api/users/abc'],
+      ['GET', '/api/products/9'],
+      ['GET', '/api/products/categories'],
+      ['GET', '/api/products/categories/toys/bestsellers'],
+      ['GET', '/api/products/search?q=kettle&limit=3'],
+      ['GET', '/api/orders/5'],
+      ['GET', '/api/orders?status=shipped&limit=2'],
+      ['GET', '/api/export/products.csv'],
+      ['HEAD', '/api/products/9'],
+      ['DELETE', '/api/export/orders.csv'],
+      ['GET', '/api/nothing-here'],
+      ['GET', '/api/products/9/'],
+    ]
+    for (const [method, path] of probes) {
+      const [compiled, interpreted] = await Promise.all([call(method, path), call(method, path, undefined, plain!.base)])
+      const what = `${method} ${path}`
+      // Error bodies carry a per-process request id.
+      const body = (text: string) => text.replace(/"requestId":"[^"]*"/g, '"requestId":"…"')
+      expect({ what, status: interpreted.status, body: body(interpreted.text) }).toEqual({ what, status: compiled.status, body: body(compiled.text) })
+      expect(interpreted.headers.get('allow')).toBe(compiled.headers.get('allow'))
+    }
+  })
+
   it('paginates a list with ?page=&limit=', async () => {
     const res = await call('GET', '/api/users?page=2&limit=5')
     expect(res.status).toBe(200)
@@ -196,12 +196,12 @@ describe('playground over HTTP', () => {
     const reportPage = await call('GET', '/__report')
     expect(reportPage.status).toBe(200)
     expect(reportPage.headers.get('content-type')).toMatch(/^text\/html/)
-    expect((await call('GET', `/__kiln?token=${token}`)).status).toBe(200)
+    expect((await call('GET', `/__kiln?token=${server!.token}`)).status).toBe(200)
     expect([401, 403, 404]).toContain((await call('GET', '/__kiln')).status)
   })
 
   it('stops cleanly on SIGINT', async () => {
-    child!.kill('SIGINT')
-    expect(await exited).toBe(0)
+    server!.kill('SIGINT')
+    expect(await server!.exited).toBe(0)
   })
 })
