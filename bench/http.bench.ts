@@ -7,8 +7,9 @@
  *   BENCH_SECONDS=10 BENCH_ROUNDS=5 BENCH_CONNECTIONS=100 BENCH_SERVERS=kiln,fastify npm run bench:http
  *   (servers: kiln, kiln+metrics, kiln-interpreter, fastify, hono; bare node:http always runs)
  *
- * All servers start at once (an idle server costs nothing) and are measured in turns, round after
- * round; each cell is the median of its rounds, so drift in machine load hits every server alike.
+ * All servers start at once (an idle server costs nothing) and are measured in turns (the order
+ * rotates every round and route), round after round; each cell is the median of its rounds, so
+ * drift in machine load hits every server alike.
  * Every server's answers are checked before it is timed. Not a test: never run by `npm test`.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
@@ -230,8 +231,10 @@ async function main(): Promise<void> {
     }
     const samples: Record<string, LoadResult[]> = {}
     for (let round = 0; round < ROUNDS; round++) {
-      for (const route of ROUTES) {
-        for (const kind of SERVERS) {
+      for (const [k, route] of ROUTES.entries()) {
+        // Rotate who goes first, so no server always runs right after a given other one.
+        const shift = (round + k) % SERVERS.length
+        for (const kind of [...SERVERS.slice(shift), ...SERVERS.slice(0, shift)]) {
           if (round === 0 && WARMUP > 0) load(pids[kind], ports[kind], route.path, WARMUP, useWrk)
           ;(samples[`${kind} ${route.name}`] ??= []).push(load(pids[kind], ports[kind], route.path, SECONDS, useWrk))
         }
