@@ -5,7 +5,9 @@
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { request } from 'node:http'
 import { join } from 'node:path'
+import { Redis } from 'ioredis'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildPlayground, repoRoot, type BuildPlaygroundResult } from '../../playground/build.mjs'
@@ -22,6 +24,19 @@ let build: BuildPlaygroundResult
 let server: RunningPlayground | undefined
 /** The same source built by esbuild alone: the runtime interprets the route table. */
 let plain: RunningPlayground | undefined
+/** A second instance of the compiled build sharing PostgreSQL and Redis with `server`. */
+let peer: RunningPlayground | undefined
+const cachePrefix = `playground-test-${suffix}:`
+
+/** Keys matching a glob, by SCAN (never KEYS on a shared server). */
+async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const found: string[] = []
+  for (let cursor = '0'; ; ) {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000)
+    found.push(...keys)
+    if ((cursor = next) === '0') return found
+  }
+}
 
 async function call(method: string, path: string, body?: unknown, base = server!.base) {
   const response = await fetch(base + path, {
@@ -38,20 +53,28 @@ async function call(method: string, path: string, body?: unknown, base = server!
 beforeAll(async () => {
   build = await buildPlayground({ outdir, report })
   await buildPlayground({ outdir: plainOutdir, plugin: false })
-  const env = {
-    DATABASE_URL: databaseUrl,
-    PLAYGROUND_POOL_MAX: '4',
-    PLAYGROUND_CACHE_PREFIX: `playground-test-${suffix}:`,
-  }
-  // The first creates the schema and seeds; the second finds them (they also serialize on the setup lock).
-  server = await startPlayground({ ...env, PLAYGROUND_OUTDIR: outdir, PLAYGROUND_REPORT: report })
-  plain = await startPlayground({ ...env, PLAYGROUND_OUTDIR: plainOutdir, PLAYGROUND_REPORT: join(plainOutdir, 'none') })
+  const env = { DATABASE_URL: databaseUrl, PLAYGROUND_POOL_MAX: '4' }
+  const shared = { ...env, REDIS_URL: 'redis://127.0.0.1:6379', PLAYGROUND_CACHE_PREFIX: cachePrefix }
+  // The first creates the schema and seeds; the others find them (they also serialize on the setup lock).
+  server = await startPlayground({ ...shared, PLAYGROUND_OUTDIR: outdir, PLAYGROUND_REPORT: report })
+  ;[peer, plain] = await Promise.all([
+    startPlayground({ ...shared, PLAYGROUND_OUTDIR: outdir, PLAYGROUND_REPORT: report }),
+    startPlayground({ ...env, PLAYGROUND_OUTDIR: plainOutdir, PLAYGROUND_REPORT: join(plainOutdir, 'none') }),
+  ])
 }, 90_000)
 
 afterAll(async () => {
-  for (const running of [server, plain]) {
+  for (const running of [server, peer, plain]) {
     running?.kill()
     await running?.exited
+  }
+  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 })
+  try {
+    await redis.connect()
+    const keys = await scanKeys(redis, `${cachePrefix}*`)
+    if (keys.length > 0) await redis.unlink(...keys)
+  } finally {
+    redis.disconnect()
   }
   const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' })
   await admin.connect()
@@ -139,6 +162,39 @@ describe('playground over HTTP', () => {
     const third = await call('GET', '/api/products/7')
     expect(third.headers.get('x-cache')).toBe('MISS')
     expect(third.json.stock).toBe(first.json.stock + 3)
+  })
+
+  it('shares cached responses and invalidations between two instances through Redis', async () => {
+    // Behind a load balancer every instance sees the public host, which is part of the cache key.
+    // node:http, not fetch: fetch drops a Host header it is given (a forbidden header name).
+    const get = (base: string) =>
+      new Promise<{ cache: unknown; body: { stock: number } }>((resolve, reject) => {
+        const req = request(`${base}/api/products/3`, { headers: { host: 'shop.test' }, timeout: 10_000 }, (res) => {
+          let text = ''
+          res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk))
+          res.on('end', () => resolve({ cache: res.headers['x-cache'], body: JSON.parse(text) }))
+        })
+        req.on('timeout', () => req.destroy(new Error('timeout')))
+        req.on('error', reject).end()
+      })
+    expect((await get(server!.base)).cache).toBe('MISS')
+    // The level-2 write is not awaited by the response: wait until Redis holds the entry.
+    const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 })
+    try {
+      for (let tries = 0; (await scanKeys(redis, `${cachePrefix}*shop.test*`)).length === 0; tries++) {
+        expect(tries).toBeLessThan(100)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+    } finally {
+      redis.disconnect()
+    }
+    const fromPeer = await get(peer!.base)
+    expect(fromPeer.cache).toBe('HIT')
+    const write = await call('PATCH', '/api/products/3/stock', { delta: 2 }, peer!.base)
+    expect(write.json.stock).toBe(fromPeer.body.stock + 2)
+    const after = await get(server!.base)
+    expect(after.cache).toBe('MISS')
+    expect(after.body.stock).toBe(fromPeer.body.stock + 2)
   })
 
   it('creates an order through the controller in a transaction, taking stock', async () => {
