@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis'
+import type { Redis, RedisOptions } from 'ioredis'
 import { createBreaker, type Breaker } from './breaker.js'
 
 /** Called with every Redis failure; it is counted, never thrown into a request. */
@@ -51,13 +51,29 @@ const RAISE = "local c = redis.call('GET', KEYS[1]) if (not c) or tonumber(c) < 
 
 export function createRedisLevel(o: RedisLevelOptions): RedisLevel {
   const owned = !isClient(o.redis)
-  const client: Redis = owned ? openClient(o.redis as string | RedisOptions | true, o.timeoutMs) : (o.redis as Redis)
-  // Keys from SCAN carry the client's own keyPrefix, which ioredis adds again to UNLINK's keys.
-  const clientPrefix = client.options.keyPrefix ?? ''
+  // Our own client needs ioredis, imported here on first use (not when the runtime loads: an app
+  // without Redis never evaluates it). Until it is connected, commands are skipped as when it is down.
+  let client: Redis | undefined = owned ? undefined : (o.redis as Redis)
+  let closed = false
+  const opened: Promise<Redis | undefined> = owned
+    ? import('ioredis').then(
+        (m) => {
+          if (closed) return undefined
+          client = openClient(m.Redis, o.redis as string | RedisOptions | true, o.timeoutMs)
+          client.on('error', o.onError)
+          client.on('ready', () => void drain())
+          return client
+        },
+        (error: unknown) => {
+          o.onError(error as Error)
+          return undefined
+        },
+      )
+    : Promise.resolve(client)
+  if (!owned) client!.on('ready', () => void drain())
   const breaker: Breaker = createBreaker(o.breakerThreshold, o.breakerCooldownMs, o.now)
   let sub: Redis | undefined
   let subscribed: Promise<unknown> = Promise.resolve()
-  if (owned) client.on('error', o.onError)
   const pending: (() => Promise<boolean>)[] = []
   let draining = false
   async function drain(): Promise<void> {
@@ -73,10 +89,9 @@ export function createRedisLevel(o: RedisLevelOptions): RedisLevel {
       draining = false
     }
   }
-  client.on('ready', () => void drain())
 
   async function run<T>(command: (c: Redis) => Promise<T>, onError: OnRedisError, timeoutMs = o.timeoutMs): Promise<T | undefined> {
-    if (timeoutMs <= 0 || client.status !== 'ready' || !breaker.allow()) return undefined
+    if (timeoutMs <= 0 || client === undefined || client.status !== 'ready' || !breaker.allow()) return undefined
     try {
       const value = await withTimeout(command(client), timeoutMs)
       breaker.success()
@@ -101,6 +116,8 @@ export function createRedisLevel(o: RedisLevelOptions): RedisLevel {
     raise: async (key, time, ttlMs, onError) =>
       (await run((c) => c.eval(RAISE, 1, key, String(time), String(Math.ceil(ttlMs))), onError)) !== undefined,
     async scanDelete(match, onError) {
+      // Keys from SCAN carry the client's own keyPrefix, which ioredis adds again to UNLINK's keys.
+      const clientPrefix = client?.options.keyPrefix ?? ''
       const deleted: string[] = []
       let cursor = '0'
       do {
@@ -117,20 +134,26 @@ export function createRedisLevel(o: RedisLevelOptions): RedisLevel {
     subscribe(channel, onMessage, onReconnect) {
       // Its own connection (a subscribed connection runs no other command); it may queue its
       // SUBSCRIBE until connected, and ioredis re-subscribes after a reconnect.
-      sub = client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined })
-      sub.on('error', o.onError)
-      let readyBefore = false
-      sub.on('ready', () => {
-        if (readyBefore) onReconnect()
-        readyBefore = true
+      subscribed = opened.then((c) => {
+        if (c === undefined || closed) return
+        sub = c.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined })
+        sub.on('error', o.onError)
+        let readyBefore = false
+        sub.on('ready', () => {
+          if (readyBefore) onReconnect()
+          readyBefore = true
+        })
+        sub.on('message', (ch: string, message: string) => {
+          if (ch === channel) onMessage(message)
+        })
+        return sub.subscribe(channel).catch(o.onError)
       })
-      sub.on('message', (ch: string, message: string) => {
-        if (ch === channel) onMessage(message)
-      })
-      subscribed = sub.subscribe(channel).catch(o.onError)
     },
     async ready(timeoutMs) {
-      const up = client.status === 'ready' ? Promise.resolve() : new Promise((resolve) => client.once('ready', resolve))
+      const up = opened.then((c) => {
+        if (c === undefined) throw new Error('no Redis client')
+        if (c.status !== 'ready') return new Promise((resolve) => c.once('ready', resolve))
+      })
       try {
         await withTimeout(Promise.all([up, subscribed]), timeoutMs)
         return true
@@ -148,12 +171,14 @@ export function createRedisLevel(o: RedisLevelOptions): RedisLevel {
     state: () => breaker.state(),
     timeoutMs: o.timeoutMs,
     async close() {
+      closed = true
+      await opened
       sub?.disconnect()
-      if (!owned) return
+      if (!owned || client === undefined) return
       try {
         await withTimeout(client.quit(), o.timeoutMs)
       } catch {
-        client.disconnect()
+        client?.disconnect()
       }
     },
   }
@@ -163,7 +188,7 @@ function isClient(redis: unknown): redis is Redis {
   return typeof redis === 'object' && redis !== null && typeof (redis as Redis).duplicate === 'function'
 }
 
-function openClient(redis: string | RedisOptions | true, timeoutMs: number): Redis {
+function openClient(RedisClass: typeof Redis, redis: string | RedisOptions | true, timeoutMs: number): Redis {
   const safe: RedisOptions = {
     commandTimeout: timeoutMs,
     // A command while disconnected fails at once instead of waiting in a queue.
@@ -173,9 +198,9 @@ function openClient(redis: string | RedisOptions | true, timeoutMs: number): Red
     // Reconnect quickly at first, then every 2 s at most.
     retryStrategy: (times: number) => Math.min(50 * 2 ** times, 2000),
   }
-  if (redis === true) return new Redis(safe)
-  if (typeof redis === 'string') return new Redis(redis, safe)
-  return new Redis({ ...safe, ...redis })
+  if (redis === true) return new RedisClass(safe)
+  if (typeof redis === 'string') return new RedisClass(redis, safe)
+  return new RedisClass({ ...safe, ...redis })
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

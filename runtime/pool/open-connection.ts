@@ -3,8 +3,11 @@
  * covered by a connect in flight), `openConnection` opens one with its own deadline. A connect
  * that misses its deadline has its socket destroyed; should it complete anyway, it is closed and
  * never handed out. Failures back off so an unreachable database is not hammered.
+ *
+ * `pg` is imported on the first connect, not when the runtime loads: an app that never opens a
+ * connection does not pay for evaluating it at startup.
  */
-import pg from 'pg'
+import type pg from 'pg'
 import { checkDrained, pidOf, type Conn, type PoolContext } from './context.js'
 import { ConnectFailedError } from './errors.js'
 import { recordHistogram } from './histogram.js'
@@ -103,13 +106,31 @@ function onClientError(ctx: PoolContext, conn: Conn, error: Error): void {
   destroyConnection(ctx, conn, 'error while idle', true)
 }
 
+type PgModule = typeof pg
+let pgModule: PgModule | undefined
+let pgLoading: Promise<PgModule> | undefined
+
+/** `pg`, imported once on first use (a connect waits for it; later connects find it loaded). */
+function loadPg(): Promise<PgModule> {
+  pgLoading ??= import('pg').then((m) => (pgModule = (m.default ?? m) as PgModule))
+  return pgLoading
+}
+
 export function openConnection(ctx: PoolContext): void {
   ctx.total++
   ctx.opening++
   const startedAt = ctx.o.clock.now()
+  if (pgModule !== undefined) return connect(ctx, pgModule, startedAt)
+  loadPg().then(
+    (module) => connect(ctx, module, startedAt),
+    (error: unknown) => connectFailed(ctx, error),
+  )
+}
+
+function connect(ctx: PoolContext, module: PgModule, startedAt: number): void {
   let client: pg.Client
   try {
-    client = new pg.Client(ctx.o.client)
+    client = new module.Client(ctx.o.client)
   } catch (error) {
     // e.g. an unparsable connection string: a failed connect like any other.
     return connectFailed(ctx, error)
