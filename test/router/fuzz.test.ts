@@ -76,7 +76,9 @@ function randomRoutes(r: Random): RouteInput[] {
 
 const VALUES = ['', '1', '42', '007', 'abc', 'ABC', 'a.b', 'a-b', 'a.b.c', 'x-y-z', 'ac', 'abc', 'v1', 'json', 'a.json',
   '%2F', 'a%2Fb', '%25', '100%25', '%zz', '%C3%A9', '\u00e9', '%E0%A4', '.', '-', ':', '%3A', '%0A', '\n', 'a b', '%20',
-  'img', 'user', 'A%2fb', '%2525', '\u0130', '\ud800', '\u0000', '\uffff', '%F0%9F%98%80']
+  'img', 'user', 'A%2fb', '%2525', '\u0130', '\ud800', '\u0000', '\uffff', '%F0%9F%98%80',
+  // Longer than 12 chars: the emitted router scans these with indexOf instead of a char loop.
+  'abcdefghijklmnop', 'abcdefghijkl%2Fmnop', 'abcdefghijklmn?x=1', 'abcdefghijklmn#frag', 'abcdefghijklmn%zz']
 
 function randomPath(r: Random, routes: RouteInput[], options: RouterOptions): string {
   if (r.chance(0.1)) {
@@ -87,7 +89,7 @@ function randomPath(r: Random, routes: RouteInput[], options: RouterOptions): st
   const long = 'x'.repeat((options.maxParamLength ?? 100) + r.int(3) - 1)
   let path = route.path.replace(/\{(\w+)\}/g, ':$1')
     .replace(/:\w+(\([^)]*\))?\??/g, () => (r.chance(0.05) ? long : r.pick(VALUES)))
-    .replace(/\*$/, () => r.pick(['', 'x', 'a/b', 'a%2Fb/c', '%zz', 'img.png']))
+    .replace(/\*$/, () => r.pick(['', 'x', 'a/b', 'a%2Fb/c', '%zz', 'img.png', 'css/vendor/library.min.css', 'css/vendor/lib%20rary.css', 'css/vendor/library.css?v=1']))
   if (r.chance(0.15)) path = path.replace(/[a-z]/, (c) => c.toUpperCase())
   if (r.chance(0.1)) path = path.slice(0, r.int(path.length + 1)) || '/'
   if (r.chance(0.1)) path += '/'
