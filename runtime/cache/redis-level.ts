@@ -1,6 +1,9 @@
 import type { Redis, RedisOptions } from 'ioredis'
 import { createBreaker, type Breaker } from './breaker.js'
 
+/** What `getStats().redis` reports for a cache using Redis. */
+export type RedisState = 'down' | 'closed' | 'open' | 'half-open'
+
 /** Called with every Redis failure; it is counted, never thrown into a request. */
 export type OnRedisError = (error: Error) => void
 
@@ -22,7 +25,11 @@ export interface RedisLevel {
   publish(channel: string, message: string, onError: OnRedisError): Promise<boolean>
   /** Listen on `channel`; `onReconnect` runs when the subscription comes back after a drop. */
   subscribe(channel: string, onMessage: (message: string) => void, onReconnect: () => void): void
-  state(): 'closed' | 'open' | 'half-open'
+  /**
+   * `'down'` while the command connection is not ready (starting, reconnecting, unreachable: its
+   * commands are skipped, which the breaker never sees); otherwise the circuit state.
+   */
+  state(): RedisState
   /**
    * Run `op` again later (after the next successful command or reconnect) until it returns true:
    * an invalidation that could not reach Redis is replayed once it can. At most 1,000 wait; past
@@ -168,7 +175,7 @@ export function createRedisLevel(o: RedisLevelOptions): RedisLevel {
         o.onError(new Error('[kiln] runtime/cache: more than 1000 invalidations waiting for Redis; the oldest was dropped'))
       }
     },
-    state: () => breaker.state(),
+    state: () => (client === undefined || client.status !== 'ready' ? 'down' : breaker.state()),
     timeoutMs: o.timeoutMs,
     async close() {
       closed = true

@@ -127,8 +127,12 @@ export interface CacheStats {
   bytes: number
   /** (hits + staleHits) / (hits + staleHits + misses); 0 before any call. */
   hitRate: number
-  /** Circuit state of Redis; `'off'` without Redis. */
-  redis: 'off' | 'closed' | 'open' | 'half-open'
+  /**
+   * Redis as this cache sees it: `'off'` without Redis; `'down'` while the connection is not ready
+   * (not yet connected, lost, reconnecting: commands are skipped and level 1 serves alone);
+   * otherwise the circuit state, `'closed'` (commands go through), `'open'` or `'half-open'`.
+   */
+  redis: 'off' | 'down' | 'closed' | 'open' | 'half-open'
 }
 
 /**

@@ -1,0 +1,42 @@
+/**
+ * `getStats().redis` follows the connection: `'down'` while the client is not connected (commands
+ * are skipped then, so the breaker alone would stay `'closed'`), `'closed'` once it is back.
+ * Against a private redis-server this test kills and restarts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createCache } from '../../runtime/cache/index.js'
+import { eventually } from './helpers.js'
+import { privateRedis, type PrivateRedis } from './private-redis.js'
+
+let redis: PrivateRedis
+beforeAll(async () => {
+  redis = await privateRedis()
+})
+afterAll(() => redis?.kill())
+
+describe('getStats().redis', () => {
+  it("is 'down' until connected, while Redis is gone, and 'closed' again after a restart", async () => {
+    const cache = createCache({ redis: redis.url, prefix: 'state:', commandTimeoutMs: 200 })
+    const local = cache.named('local', { redis: false })
+    try {
+      // createCache returned at once; nothing is connected yet.
+      expect(cache.getStats().redis).toBe('down')
+      expect(await cache.ready(5000)).toBe(true)
+      expect(cache.getStats().redis).toBe('closed')
+
+      redis.kill()
+      await eventually(() => cache.getStats().redis === 'down', 5000)
+      // Level 1 keeps serving; nothing counted as a breaker failure hides the outage.
+      expect(await cache.getOrLoad('k', () => 'v')).toBe('v')
+      expect(cache.getStats().redis).toBe('down')
+      expect(local.getStats().redis).toBe('off')
+
+      await redis.start()
+      await eventually(() => cache.getStats().redis === 'closed', 10_000)
+      await cache.set('k2', 'v2')
+      expect(cache.getStats().redis).toBe('closed')
+    } finally {
+      await cache.close()
+    }
+  }, 30_000)
+})
