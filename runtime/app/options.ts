@@ -6,7 +6,7 @@
 import type { RouterOptions } from '../router/types.js'
 import { appOptionError, checkUnknownKeys } from './option-errors.js'
 import { readEnvOverrides } from './env.js'
-import { parseSize } from './parse-size.js'
+import { bool, compression, int, logger, object, optionalString, size } from './option-values.js'
 
 export interface CompressionOptions {
   /**
@@ -109,7 +109,6 @@ const KEYS = [
   'headersTimeout', 'requestTimeout', 'keepAliveTimeout', 'closeTimeout', 'logger', 'pool', 'cache',
   'metrics', 'env',
 ]
-const COMPRESSION_KEYS = ['threshold', 'brotli', 'gzip', 'brotliQuality', 'gzipLevel']
 
 /** Validate `options`, apply `KILN_*` overrides and fill defaults. Throws one clear error per bad field. */
 export function resolveAppOptions(options: AppOptions = {}): ResolvedAppOptions {
@@ -143,70 +142,4 @@ export function resolveAppOptions(options: AppOptions = {}): ResolvedAppOptions 
     metrics: merged.metrics === false ? false : merged.metrics === true ? {} : (object(merged, 'metrics', {}) as object),
     fromEnv: new Set(Object.keys(overrides)),
   }
-}
-
-function int(o: AppOptions, key: keyof AppOptions, fallback: number, min: number, max: number): number {
-  const v = o[key]
-  if (v === undefined) return fallback
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw appOptionError(key, `must be an integer from ${min} to ${max}`, v, `${key}: ${fallback}`)
-  }
-  return v
-}
-
-function bool(o: AppOptions, key: keyof AppOptions, fallback: boolean): boolean {
-  const v = o[key]
-  if (v === undefined) return fallback
-  if (typeof v !== 'boolean') throw appOptionError(key, 'must be true or false', v, `${key}: ${fallback}`)
-  return v
-}
-
-function optionalString(o: AppOptions, key: keyof AppOptions): string | undefined {
-  const v = o[key]
-  if (v === undefined) return undefined
-  if (typeof v !== 'string' || v === '') throw appOptionError(key, 'must be a non-empty string', v, `${key}: '127.0.0.1'`)
-  return v
-}
-
-function object(o: AppOptions, key: keyof AppOptions, fallback: object): object {
-  const v = o[key]
-  if (v === undefined) return fallback
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw appOptionError(key, 'must be an object', v, `${key}: {}`)
-  return v
-}
-
-function size(o: AppOptions, key: keyof AppOptions, fallback: number): number {
-  const v = o[key]
-  if (v === undefined) return fallback
-  const n = parseSize(v)
-  if (n === undefined) throw appOptionError(key, 'must be a byte count (integer) or a size such as "512kb" or "1mb"', v, `${key}: '1mb'`)
-  return n
-}
-
-function compression(v: unknown): ResolvedCompression | false {
-  if (v === false) return false
-  const c = (v === undefined || v === true ? {} : v) as CompressionOptions
-  if (c === null || typeof c !== 'object' || Array.isArray(c)) {
-    throw appOptionError('compression', 'must be true, false or an object', v, 'compression: { threshold: 1024 }')
-  }
-  checkUnknownKeys(c as Record<string, unknown>, COMPRESSION_KEYS, 'compression.')
-  const k = (name: string) => ('compression.' + name) as keyof AppOptions
-  const pick = (name: keyof CompressionOptions) => ({ [k(name)]: c[name] }) as AppOptions
-  return {
-    threshold: int(pick('threshold'), k('threshold'), 1024, 0, Number.MAX_SAFE_INTEGER),
-    brotli: bool(pick('brotli'), k('brotli'), true),
-    gzip: bool(pick('gzip'), k('gzip'), true),
-    brotliQuality: int(pick('brotliQuality'), k('brotliQuality'), 4, 0, 11),
-    gzipLevel: int(pick('gzipLevel'), k('gzipLevel'), 6, 1, 9),
-  }
-}
-
-function logger(v: unknown): Logger | undefined {
-  if (v === false) return undefined
-  if (v === undefined) return console
-  const l = v as Logger
-  if (l === null || typeof l !== 'object' || typeof l.warn !== 'function' || typeof l.error !== 'function') {
-    throw appOptionError('logger', 'must be false or an object with warn() and error()', v, 'logger: console')
-  }
-  return l
 }
