@@ -13,7 +13,7 @@
  * Every server's answers are checked before it is timed. Not a test: never run by `npm test`.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -88,6 +88,7 @@ export async function startServer(kind: ServerKind): Promise<StartedServer> {
     const file = join(dir, `http-router-${process.pid}.mjs`)
     writeFileSync(file, compiled.code)
     app.useCompiledRouter(await import(pathToFileURL(file).href), compiled.hash)
+    rmSync(file) // imported: the module stays in memory
     if (!app.usesCompiledRouter) throw new Error('kiln: the compiled router was not used')
     return { port: (await app.listen({ port: 0, host: '127.0.0.1' })).port, close: () => app.close() }
   }

@@ -1,6 +1,6 @@
 /** Shared test helpers: raw HTTP/1.1 requests over real sockets, and a compiled router for an app. */
 import http from 'node:http'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { compileRouter } from '../../src/compiler.js'
@@ -49,6 +49,7 @@ export async function useCompiled(app: App): Promise<Router> {
   const file = join(dir, `router-${process.pid}-${++counter}.mjs`)
   writeFileSync(file, result.code)
   const mod = (await import(pathToFileURL(file).href)) as Router
+  rmSync(file)
   app.useCompiledRouter(mod, result.hash)
   return mod
 }
