@@ -64,7 +64,7 @@ export interface PoolContext {
   total: number
   opening: number
   closing: boolean
-  /** Capture the acquiring stack at checkout: from the start ('always') or once a leak was seen. */
+  /** Capture the acquiring stack at checkout: from the start ('always') or once a leak was seen ('after-first-leak'). */
   captureStacks: boolean
   nextId: number
   /** Consecutive failed connects; drives the backoff and the error a timed-out caller gets. */

@@ -10,6 +10,7 @@
  * await pool.withTransaction(async (db) => { await db.query('update ...') }, { isolation: 'serializable' })
  */
 import { acquire } from './acquire.js'
+import { captureSite } from './capture-site.js'
 import { createContext, type Conn, type PoolContext } from './context.js'
 import { ConnectFailedError, PoolClosedError } from './errors.js'
 import { startHousekeeping } from './housekeep.js'
@@ -77,12 +78,7 @@ export function createPool(options: PoolOptions = {}): Pool {
   const ctx = createContext(resolvePoolOptions(options))
   const { clock } = ctx.o
   /** The caller's stack, cut at `entry`; only paid for while stacks are captured (see leakStackCapture). */
-  const siteOf = (entry: Function): Conn['site'] => {
-    if (!ctx.captureStacks) return undefined
-    const site: { stack?: string } = {}
-    Error.captureStackTrace(site, entry)
-    return site
-  }
+  const siteOf = (entry: Function): Conn['site'] => (ctx.captureStacks ? captureSite(entry) : undefined)
 
   async function scoped<T>(conn: Conn, fn: (connection: PoolConnection) => Promise<T> | T): Promise<T> {
     const lease = new Lease(ctx, conn)

@@ -3,6 +3,7 @@
  * (with the stack that took them), close idle connections past `idleTimeout` (down to `min`) and
  * connections past their lifetime, and top the pool back up to `min`.
  */
+import { formatSite } from './capture-site.js'
 import { pidOf, type PoolContext } from './context.js'
 import { fill } from './open-connection.js'
 import { destroyConnection } from './release.js'
@@ -15,8 +16,10 @@ function reportLeaks(ctx: PoolContext, now: number): void {
     ctx.counters.leaks++
     const held = `connection ${conn.id} held for ${Math.round(now - conn.acquiredAt)} ms (leakDetectionThreshold ${threshold} ms): possible leak`
     if (conn.site !== undefined) {
-      const stack = (conn.site.stack ?? '').split('\n').slice(1).join('\n')
+      const stack = formatSite(conn.site)
       ctx.o.logger.warn(`${held}; acquired at:\n${stack}`, { pid: pidOf(conn.client), stack })
+    } else if (ctx.o.leakStackCapture === 'off') {
+      ctx.o.logger.warn(`${held} (acquiring stacks are not captured: leakStackCapture 'off')`, { pid: pidOf(conn.client) })
     } else {
       ctx.o.logger.warn(
         `${held}; acquiring stack not recorded yet: capturing it at every checkout from now on, so the next report shows where connections are taken (leakStackCapture: 'always' captures from the start)`,

@@ -20,7 +20,7 @@ export interface ResolvedPoolOptions {
   validationTimeout: number
   /** 0 = off. */
   leakDetectionThreshold: number
-  leakStackCapture: 'after-first-leak' | 'always'
+  leakStackCapture: 'always' | 'after-first-leak' | 'off'
   /** Infinity = off. */
   slowQueryThreshold: number
   slowQueryPatterns: number
@@ -80,9 +80,12 @@ export const defaultClock: PoolClock = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 }
 
-function resolveStackCapture(value: PoolOptions['leakStackCapture']): 'after-first-leak' | 'always' {
-  if (value === undefined || value === 'after-first-leak' || value === 'always') return value ?? 'after-first-leak'
-  fail(`option leakStackCapture must be 'after-first-leak' or 'always', got ${JSON.stringify(value)}`, "use 'always' to capture every checkout's stack from the start.")
+function resolveStackCapture(value: PoolOptions['leakStackCapture']): 'always' | 'after-first-leak' | 'off' {
+  if (value === undefined || value === 'always' || value === 'after-first-leak' || value === 'off') return value ?? 'always'
+  fail(
+    `option leakStackCapture must be 'always', 'after-first-leak' or 'off', got ${JSON.stringify(value)}`,
+    "use 'always' (the default) to log every leak with the stack that acquired it, or 'off' to never capture stacks.",
+  )
 }
 
 export function resolvePoolOptions(options: PoolOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedPoolOptions {

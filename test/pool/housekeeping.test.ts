@@ -24,8 +24,8 @@ function open(options: PoolOptions) {
 describe('leak detection', () => {
   const leakReports = (logger: ReturnType<typeof recordingLogger>) => logger.entries.filter((e) => /possible leak/.test(e.message))
 
-  it("leakStackCapture 'always': logs a connection held past the threshold once, with the stack that acquired it", async () => {
-    const { pool, clock, logger } = open({ max: 2, leakStackCapture: 'always' })
+  it('by default: logs a connection held past the threshold once, with the stack that acquired it, from the first report', async () => {
+    const { pool, clock, logger } = open({ max: 2 })
     async function handlerThatForgetsToRelease() {
       return pool.connect()
     }
@@ -46,8 +46,8 @@ describe('leak detection', () => {
     expect(logger.entries.some((e) => /reported as a possible leak was returned after/.test(e.message))).toBe(true)
   })
 
-  it('by default: the first report turns stack capture on, the next leak is logged with its stack', async () => {
-    const { pool, clock, logger } = open({ max: 3 })
+  it("'after-first-leak': the first report turns stack capture on, the next leak is logged with its stack", async () => {
+    const { pool, clock, logger } = open({ max: 3, leakStackCapture: 'after-first-leak' })
     function firstLeakyHandler() {
       return pool.connect()
     }
@@ -67,6 +67,46 @@ describe('leak detection', () => {
     expect(reports[1].message).toContain('secondLeakyHandler')
     first.release()
     second.release()
+  })
+
+  it("'off': every report gives the holding time, none a stack, and capture never starts", async () => {
+    const { pool, clock, logger } = open({ max: 3, leakStackCapture: 'off' })
+    function offLeakyHandler() {
+      return pool.connect()
+    }
+    const first = await offLeakyHandler()
+    clock.advance(15_000)
+    const second = await offLeakyHandler()
+    clock.advance(15_000)
+    const reports = leakReports(logger)
+    expect(reports).toHaveLength(2)
+    for (const report of reports) {
+      expect(report.message).toMatch(/held for \d+ ms \(leakDetectionThreshold 10000 ms\): possible leak \(acquiring stacks are not captured: leakStackCapture 'off'\)$/)
+      expect(report.message).not.toContain('offLeakyHandler')
+    }
+    first.release()
+    second.release()
+  })
+
+  it('captures at most 12 frames whatever Error.stackTraceLimit is, and leaves the limit as it was', async () => {
+    const { pool, clock, logger } = open({ max: 1 })
+    const before = Error.stackTraceLimit
+    Error.stackTraceLimit = 100
+    try {
+      function deepCaller(depth: number): Promise<unknown> {
+        return depth === 0 ? pool.connect() : deepCaller(depth - 1)
+      }
+      const db = (await deepCaller(40)) as { release(): void }
+      expect(Error.stackTraceLimit).toBe(100)
+      clock.advance(15_000)
+      const report = leakReports(logger)[0]
+      const frames = (report.data as { stack: string }).stack.split('\n').filter((line) => /^\s+at /.test(line))
+      expect(frames).toHaveLength(12)
+      expect(frames[0]).toContain('deepCaller')
+      db.release()
+    } finally {
+      Error.stackTraceLimit = before
+    }
   })
 
   it('works for withConnection callers, and is off with false', async () => {
