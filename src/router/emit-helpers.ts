@@ -4,8 +4,27 @@
  * against find-my-way, so the two copies cannot drift apart unnoticed.
  */
 
-/** JavaScript source of `K$special`, `K$char`, `K$decodePath` and `K$decodeParam`. */
-export const DECODE_HELPERS = `// Whether o[i..n) holds '%', '?' or '#'. A char loop wins on short text, native indexOf on long
+/** JavaScript source of `K$end`, `K$special`, `K$char`, `K$decodePath` and `K$decodeParam`. */
+export const DECODE_HELPERS = `// End of the param that starts at o[i] (the next '/' or n), or -1 when the raw path (f) holds
+// '%', '?' or '#' in it. A short rest of the path is scanned once, char by char, for all four
+// chars; a long one with indexOf (a 5-char last param: 89 -> 76 ns per lookup, Node 20, CPU time).
+function K$end(o, i, n, f) {
+  if (n - i < 12) {
+    for (let j = i; j < n; j++) {
+      const c = o.charCodeAt(j)
+      if (c < 64 && (c === 47 || c === 37 || c === 63 || c === 35)) {
+        if (c === 47) return j
+        if (f) return -1
+      }
+    }
+    return n
+  }
+  let e = o.indexOf('/', i)
+  if (e === -1) e = n
+  return f && K$special(o, i, e) ? -1 : e
+}
+
+// Whether o[i..n) holds '%', '?' or '#'. A char loop wins on short text, native indexOf on long
 // text (a 40-char wildcard tail: 145 ns looping, 63 ns with indexOf; Node 20, CPU time).
 function K$special(o, i, n) {
   if (n - i < 12) {

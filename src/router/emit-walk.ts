@@ -86,11 +86,10 @@ class Walker {
     const max = this.trie.options.maxParamLength
     out.block('{', () => {
       out.line(`const ${s} = ${pos(at)}`)
-      out.line(`let ${e} = o.indexOf('/', ${s})`)
-      out.line(`if (${e} === -1) ${e} = n`)
       // On the raw path (f), a '%', '?' or '#' in a param means the path must be decoded first:
-      // give up and let the caller take the slow path.
-      out.line(`if (f && K$special(o, ${s}, ${e})) return K$SLOW`)
+      // K$end gives -1, and the walk gives up so that the caller takes the slow path.
+      out.line(`const ${e} = K$end(o, ${s}, n, f)`)
+      out.line(`if (${e} === -1) return K$SLOW`)
       if (node.regex === null) {
         // Decoding only shortens a value, so the raw length decides unless it is over the limit.
         // (Case-insensitive: lower-casing may lengthen p, so an end past o is cut to o's length, as slice does.)
