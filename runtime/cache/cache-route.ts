@@ -1,5 +1,5 @@
 import { KilnResponse, type Handler, type KilnContext } from '../types.js'
-import { jitterTtl, type CacheEntry, type ResolvedEntryOptions } from './entry.js'
+import { routeTtl, type CacheEntry, type ResolvedEntryOptions } from './entry.js'
 import { load, lookup, refresh } from './load.js'
 import { resolveEntryOptions } from './resolve-options.js'
 import { compileTags, createRouteKey } from './route-key.js'
@@ -60,7 +60,7 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
 
   function entryOptions(ctx: KilnContext, s: StoreState): ResolvedEntryOptions {
     const o = resolveEntryOptions({ ttl: options.ttl, swr: options.swr }, s)
-    return { ttl: jitterTtl(o.ttl, s.jitter, s.root.random), swr: o.swr, tags: nonEmpty(tagsOf?.(ctx)), exact: true }
+    return { ttl: routeTtl(o.ttl, s.jitter, s.root.random), swr: o.swr, tags: nonEmpty(tagsOf?.(ctx)), exact: true }
   }
 
   async function produce(self: unknown, ctx: KilnContext, o: ResolvedEntryOptions): Promise<StoredResponse | Unstored> {
@@ -98,7 +98,8 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
     if (v instanceof StoredResponse) {
       if (r.source === 'load') {
         s.counters.misses++
-        return replay(v, ctx, 'MISS', 0)
+        // Age counts from when the load started (the entry's `created`), like every later hit.
+        return replay(v, ctx, 'MISS', r.entry === undefined ? 0 : ageOf(r.entry, s))
       }
       s.counters.l2Hits++
       const age = ageOf(r.entry!, s)

@@ -41,6 +41,19 @@ export function jitterTtl(ttl: number, jitter: number, random: () => number): nu
 }
 
 /**
+ * A route entry's ttl. `max-age` speaks whole seconds, so the jittered ttl is rounded to whole
+ * seconds (at least 1, never above the declared ttl): the entry is then fresh for exactly
+ * `max-age` seconds after `created`, and with `Age` counted from `created` too, Age + what a
+ * downstream cache computes as left equals how long kiln serves it. Jitter under a second is lost
+ * for routes; a ttl under a second stays as it is (`max-age=0`).
+ */
+export function routeTtl(ttl: number, jitter: number, random: () => number): number {
+  const jittered = jitterTtl(ttl, jitter, random)
+  if (ttl < 1000) return jittered
+  return Math.min(Math.floor(ttl / 1000), Math.max(1, Math.round(jittered / 1000))) * 1000
+}
+
+/**
  * Delay before the next refresh after `failures` failed ones while a stale value is served:
  * 1 s, 2 s, 4 s ... capped at 30 s — quick recovery from a blip, little load on a dead backend.
  */

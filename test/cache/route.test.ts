@@ -311,3 +311,55 @@ describe('@cached as a controller method decorator', () => {
     expect(() => decorate({}, 'field', { value: 42 })).toThrow(/decorates a method only[\s\S]*hint:/)
   })
 })
+
+describe('@cached route: Cache-Control matches how long kiln serves the entry', () => {
+  const maxAgeOf = (res: Res) => Number(/max-age=(\d+)/.exec(String(res.headers['cache-control']))![1])
+
+  it('max-age is the jittered ttl in whole seconds: HIT until Age reaches it, STALE from then on', async () => {
+    for (const r of [0, 0.3, 0.5, 0.7, 0.99]) {
+      const t = setup({ ttl: 30, swr: 60 }, undefined, { jitter: 0.1, random: () => r })
+      const miss = await t.call()
+      expect(miss.headers['x-cache']).toBe('MISS')
+      expect(miss.headers['age']).toBe('0')
+      const maxAge = maxAgeOf(miss)
+      // Jittered down by at most 10 %, never above the declared ttl.
+      expect(maxAge, `random ${r}`).toBeGreaterThanOrEqual(27)
+      expect(maxAge, `random ${r}`).toBeLessThanOrEqual(30)
+      expect(miss.headers['cache-control']).toBe(`public, max-age=${maxAge}, stale-while-revalidate=60`)
+      // Fresh for exactly max-age seconds: the last millisecond before is a HIT whose Age + the
+      // max-age left (max-age - Age) is the entry's whole fresh life...
+      t.clock.advance(maxAge * 1000 - 1)
+      const last = await t.call()
+      expect(last.headers['x-cache'], `random ${r}`).toBe('HIT')
+      expect(Number(last.headers['age'])).toBe(maxAge - 1)
+      expect(maxAgeOf(last)).toBe(maxAge)
+      // ...and at max-age it is stale, as a downstream cache holding it since Age 0 also sees it.
+      t.clock.advance(1)
+      expect((await t.call()).headers['x-cache'], `random ${r}`).toBe('STALE')
+    }
+  })
+
+  it('Age of a MISS counts from when the load started, like the entry it stored', async () => {
+    let t: ReturnType<typeof setup>
+    t = setup({ ttl: 30, swr: 0 }, () => {
+      t.clock.advance(2_500) // a slow handler: the entry's life started before it ran
+      return 'slow'
+    })
+    const miss = await t.call()
+    expect(miss.headers['x-cache']).toBe('MISS')
+    expect(miss.headers['age']).toBe('2')
+    expect(maxAgeOf(miss)).toBe(30)
+    t.clock.advance(30_000 - 2_500 - 1)
+    expect((await t.call()).headers['x-cache']).toBe('HIT')
+    t.clock.advance(1)
+    expect((await t.call()).headers['x-cache']).toBe('MISS')
+  })
+
+  it('a ttl under one second keeps its milliseconds and sends max-age=0', async () => {
+    const t = setup({ ttl: '500ms', swr: 0 }, undefined, { jitter: 0.1, random: () => 0 })
+    const miss = await t.call()
+    expect(miss.headers['cache-control']).toBe('public, max-age=0')
+    t.clock.advance(499)
+    expect((await t.call()).headers['x-cache']).toBe('HIT')
+  })
+})
