@@ -50,9 +50,9 @@ export async function handleFetch(app: App, request: Request): Promise<Response>
   let body: BodyInit | null = null
   if (!noBody && f.body !== null) body = new Uint8Array(f.body.buffer, f.body.byteOffset, f.body.byteLength) as BodyInit
   else if (!noBody && f.stream !== null) {
-    body = streamWithFinish(app, ctx, f.stream, f.status)
+    body = streamWithFinish(app, ctx, f.stream, f.status, f.headers)
   } else f.stream?.destroy()
-  if (body === null || f.stream === null || noBody) app._finish(ctx, f.status)
+  if (body === null || f.stream === null || noBody) app._finish(ctx, f.status, f.headers)
   return new Response(body, { status: f.status, headers })
 }
 
@@ -80,12 +80,18 @@ function toHeaderObject(headers: Headers): IncomingHttpHeaders {
 }
 
 /** A Web stream of a node stream that tells the app when the body is done (drain, metrics). */
-function streamWithFinish(app: App, ctx: Context, stream: Readable, status: number): ReadableStream<Uint8Array> {
+function streamWithFinish(
+  app: App,
+  ctx: Context,
+  stream: Readable,
+  status: number,
+  headers: Record<string, string | string[]>,
+): ReadableStream<Uint8Array> {
   let finished = false
   const finish = () => {
     if (!finished) {
       finished = true
-      app._finish(ctx, status)
+      app._finish(ctx, status, headers)
     }
   }
   stream.once('end', finish)

@@ -175,13 +175,18 @@ export class App extends Registrar implements KilnAppLike {
     void this.metrics
   }
 
-  /** @internal A request is done: count it for draining and metrics. */
-  _finish(ctx: Context, status: number): void {
+  /**
+   * @internal A request is done: count it for draining and metrics. `headers` are the response's,
+   * read only on a cached route (its `X-Cache` counts hits and misses per route).
+   */
+  _finish(ctx: Context, status: number, headers?: Record<string, string | string[] | number> | null): void {
     if (--this._inflight === 0 && this._drained !== undefined) this._drained()
     const m = this._metrics
     if (m === undefined) return
     try {
-      m.recordRequest(ctx.route === null ? '__unknown__' : ctx.route.id, status, (performance.now() - ctx._start) / 1000)
+      const seconds = (performance.now() - ctx._start) / 1000
+      if (ctx._cached) m.recordRequest(ctx.route!.id, status, seconds, xCacheOf(headers))
+      else m.recordRequest(ctx.route === null ? '__unknown__' : ctx.route.id, status, seconds)
     } catch (error) {
       // The response is already sent: a metrics bug must not touch it.
       this._log('error', `[kiln] metrics.recordRequest failed: ${(error as Error)?.stack ?? error}`)
@@ -210,6 +215,11 @@ export class App extends Registrar implements KilnAppLike {
   _log(level: 'warn' | 'error', message: string): void {
     this._options.logger?.[level](message)
   }
+}
+
+function xCacheOf(headers: Record<string, string | string[] | number> | null | undefined): string | undefined {
+  const v = headers?.['x-cache']
+  return typeof v === 'string' ? v : undefined
 }
 
 /** Whether a value handed to a route is a lazy handler (for tools that inspect routes). */

@@ -36,6 +36,8 @@ export class Context implements KilnContext {
   _headers: Record<string, string | string[]> | null = null
   /** `performance.now()` at arrival, when metrics are on. */
   _start = 0
+  /** The matched route may answer with `X-Cache` (a `cached()` or lazy handler): metrics then read it. */
+  _cached = false
   private _query: Record<string, string | string[]> | undefined = undefined
   private _requestId: string | undefined = undefined
   private _state: Record<string, unknown> | undefined = undefined

@@ -29,6 +29,7 @@ function route(app: App, ctx: Context): unknown {
   const entry = prepared.entries[m.route]
   ctx.params = m.params
   ctx.route = entry.info
+  if (entry.cached) ctx._cached = true
   return entry.run(ctx, endOfChain)
 }
 

@@ -7,8 +7,10 @@ import { createRouter, hashRouteTable } from '../router/index.js'
 import type { RouteInput, Router, RouterOptions } from '../router/types.js'
 import type { RouteInfo } from '../types.js'
 import type { Context } from './context.js'
-import { runChain, toMiddleware, type Middleware, type Next } from './compose.js'
+import { isLazyHandler, runChain, toMiddleware, type Middleware, type Next } from './compose.js'
 import type { MiddlewareDef, RouteDef } from './registrar.js'
+
+const CACHED = Symbol.for('kiln.cached')
 
 /** One route ready to run. */
 export interface RouteEntry {
@@ -17,6 +19,8 @@ export interface RouteEntry {
   chain: Middleware[]
   /** Call the chain: the handler itself when it is alone (`next` is then a no-op). */
   run: (ctx: Context, next: Next) => unknown
+  /** A handler is `cached()` (or lazy, so it may be): the response's `X-Cache` goes to the metrics. */
+  cached: boolean
 }
 
 export interface Prepared {
@@ -60,7 +64,8 @@ export function prepareRoutes(
       ...r.handlers.map((h) => toMiddleware(h, info.id)),
     ]
     const run = chain.length === 1 ? chain[0] : (ctx: Context) => runChain(ctx, chain, 0)
-    return { info, chain, run }
+    const cached = r.handlers.some((h) => isLazyHandler(h) || (h as { [CACHED]?: unknown })?.[CACHED] !== undefined)
+    return { info, chain, run, cached }
   })
   return { router, entries, compiled: isCompiled }
 }

@@ -47,7 +47,9 @@ export function sendNode(app: App, ctx: Context, res: NodeResponse, value: unkno
     }
   }
   // The handler answered through ctx.res itself (an escape hatch for raw node:http use): leave it be.
-  if (value === undefined && res.headersSent) return app._finish(ctx, res.statusCode)
+  if (value === undefined && res.headersSent) {
+    return app._finish(ctx, res.statusCode, ctx._cached ? (res.getHeaders() as Record<string, string | string[] | number>) : null)
+  }
   sendResponse(app, ctx, res, toResponse(ctx, value))
 }
 
@@ -68,7 +70,7 @@ function sendString(app: App, ctx: Context, res: NodeResponse, body: string, typ
   if (app._closing) closeAfter(ctx, headers)
   res.writeHead(status, headers)
   res.end(body)
-  app._finish(ctx, status)
+  app._finish(ctx, status, headers)
 }
 
 /** Send a KilnResponse (the general path). */
@@ -97,13 +99,13 @@ function write(app: App, ctx: Context, res: NodeResponse, f: Finished): void {
   if (f.stream === null) {
     if (f.body === null) res.end()
     else res.end(f.body)
-    app._finish(ctx, f.status)
+    app._finish(ctx, f.status, headers)
     return
   }
   if (ctx.method === 'HEAD') {
     res.end()
     f.stream.destroy()
-    app._finish(ctx, f.status)
+    app._finish(ctx, f.status, headers)
     return
   }
   pipeline(f.stream, res as ServerResponse, (error) => {
@@ -111,7 +113,7 @@ function write(app: App, ctx: Context, res: NodeResponse, f: Finished): void {
     if (error && (error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') {
       app._log('error', `[kiln] ${ctx.method} ${ctx.path}: response stream failed (requestId ${ctx.requestId}): ${error.stack ?? error}`)
     }
-    app._finish(ctx, f.status)
+    app._finish(ctx, f.status, headers)
   })
 }
 
