@@ -9,7 +9,7 @@ import { createMetrics, type KilnMetrics } from '../metrics/index.js'
 import type { Pool } from '../pool/index.js'
 import type { Router } from '../router/types.js'
 import type { KilnAppLike, KilnResponse, RouteInfo } from '../types.js'
-import { isLazyHandler, type Middleware } from './compose.js'
+import { isLazyHandler } from './compose.js'
 import type { Context, NodeRequest, NodeResponse } from './context.js'
 import { handleFetch } from './adapter-fetch.js'
 import { handleNode } from './adapter-node.js'
@@ -18,6 +18,7 @@ import { inject, type InjectOptions, type InjectResponse } from './inject.js'
 import { closeServers, listen, type ListenInfo, type ListenOptions } from './listen.js'
 import { resolveAppOptions, type AppOptions, type ResolvedAppOptions } from './options.js'
 import { toResponse } from './render.js'
+import { preload, type Preloadable } from './preload.js'
 import { prepareRoutes, type CompiledRouter, type Prepared } from './prepare.js'
 import { createPoolLazily } from './features.js'
 import { Registrar, type RouteStore } from './registrar.js'
@@ -114,12 +115,13 @@ export class App extends Registrar implements KilnAppLike {
     return this
   }
 
-  /** Load every lazy handler now (before traffic), instead of on its first request. */
-  async preload(): Promise<void> {
-    const prepared = this._prepared ?? this._prepare()
-    await Promise.all(
-      prepared.entries.flatMap((e) => e.chain).map((fn) => (fn as Middleware & { preload?: () => Promise<void> }).preload?.()),
-    )
+  /**
+   * Load lazy things now, before traffic: without an argument every lazy handler of the app; with a
+   * list, exactly those resources (runtime/lazy registry names, or lazy resources). An unknown name
+   * rejects before anything loads; a failed load rejects.
+   */
+  preload(resources?: readonly Preloadable[]): Promise<void> {
+    return preload(() => this._prepared ?? this._prepare(), resources)
   }
 
   /** Web-standard entry: `export default { fetch: app.fetch }` for Bun, Deno and edge hosts. */
