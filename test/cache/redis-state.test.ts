@@ -3,6 +3,7 @@
  * are skipped then, so the breaker alone would stay `'closed'`), `'closed'` once it is back.
  * Against a private redis-server this test kills and restarts.
  */
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCache } from '../../runtime/cache/index.js'
 import { eventually } from './helpers.js'
@@ -39,4 +40,24 @@ describe('getStats().redis', () => {
       await cache.close()
     }
   }, 30_000)
+
+  it('a cache closed before its Redis client was opened never opens one', async () => {
+    const name = 'kiln-closed-early-' + process.pid
+    const cache = createCache({ redis: { host: '127.0.0.1', port: redis.port, connectionName: name }, prefix: 'early:' })
+    // ioredis is imported on first use: close() right away must stop the client from being created.
+    await cache.close()
+    expect(cache.getStats().redis).toBe('down')
+    const admin = new Redis({ host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: 1 })
+    const open = createCache({ redis: { host: '127.0.0.1', port: redis.port, connectionName: name + '-open' }, prefix: 'early:' })
+    try {
+      expect(await open.ready(5000)).toBe(true)
+      const clients = String(await admin.client('LIST'))
+      // The same check sees a cache that did open its client (both its connections).
+      expect(clients).toContain(name + '-open')
+      expect(clients).not.toContain(name + ' ')
+    } finally {
+      admin.disconnect()
+      await open.close()
+    }
+  })
 })
