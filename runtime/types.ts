@@ -19,14 +19,17 @@ export interface RouteInfo {
   loc?: SourceLocation
 }
 
-/** What a handler receives. runtime/app owns the implementation; these members are pinned. */
-export interface KilnContext {
+/**
+ * What a handler receives. runtime/app owns the implementation; these members are pinned.
+ * `P` is the params' type: the route's own (`RouteParams<'/users/:id'>`) where the app knows it.
+ */
+export interface KilnContext<P = Params> {
   readonly method: string
   /** The raw path, query string cut. */
   readonly path: string
   /** The raw request target, query string included. */
   readonly url: string
-  readonly params: Params
+  readonly params: P
   /** Parsed on first use. A key given more than once keeps its values as an array. */
   readonly query: Record<string, string | string[]>
   /** Lower-case header names, as node:http gives them. */

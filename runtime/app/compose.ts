@@ -6,13 +6,14 @@
  * is the response; `undefined` after calling `next()` means "whatever the rest returned".
  */
 import type { LazyResource } from '../lazy/index.js'
+import type { Params } from '../router/types.js'
 import type { Context } from './context.js'
 
 export type Next = () => Promise<unknown>
-/** Middleware and handlers alike: `(ctx, next)`; a handler may ignore `next`. */
-export type Middleware = (ctx: Context, next: Next) => unknown
+/** Middleware and handlers alike: `(ctx, next)`; a handler may ignore `next`. `P`: the params' type. */
+export type Middleware<P = Params> = (ctx: Context<P>, next: Next) => unknown
 /** What a route accepts as a handler: a function, or a lazy() resource of a module exporting one. */
-export type HandlerArg = Middleware | LazyResource<unknown>
+export type HandlerArg<P = Params> = Middleware<P> | LazyResource<unknown>
 
 const LAZY = Symbol.for('kiln.lazy')
 /** The `next` of the last function in a chain: there is nothing after it. */

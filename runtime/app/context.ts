@@ -23,8 +23,9 @@ const HTML_TYPE = 'text/html; charset=utf-8'
 export type NodeRequest = IncomingMessage | Http2ServerRequest
 export type NodeResponse = ServerResponse | Http2ServerResponse
 
-export class Context implements KilnContext {
-  params: Params = EMPTY_PARAMS
+/** `P`: the route's params type (see `Registrar.get`); the object is always a `Params` at runtime. */
+export class Context<P = Params> implements KilnContext<P> {
+  params: P = EMPTY_PARAMS as P
   route: RouteInfo | null = null
   /** node's request and response, when served by node:http / node:http2 (undefined under `fetch`). */
   req: NodeRequest | undefined = undefined
@@ -142,7 +143,7 @@ export class Context implements KilnContext {
   }
 
   render(value: unknown): Promise<KilnResponse> {
-    return renderBuffered(this, value)
+    return renderBuffered(this as Context, value)
   }
 
   /** The raw body bytes (read once, at most `maxBodySize`: 413 over it). */

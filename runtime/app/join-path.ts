@@ -11,6 +11,16 @@ export function joinRoutePath(prefix: string, path: string): string {
   return p + path
 }
 
+type TrimSlash<S extends string> = S extends `${infer H}/` ? H : S
+
+/**
+ * `joinRoutePath` on types: the full pattern of `path` registered under `prefix`, a literal when
+ * both are (`JoinRoutePath<'/api', '/users/:id'>` is `'/api/users/:id'`), else `string`.
+ */
+export type JoinRoutePath<Prefix extends string, P extends string> = P extends '' | '/'
+  ? TrimSlash<Prefix> extends '' ? '/' : TrimSlash<Prefix>
+  : `${TrimSlash<Prefix>}${P}`
+
 /** Programmer error for a path that is not a string starting with `/`. */
 export function validatePath(path: unknown, where: string): asserts path is string {
   if (typeof path !== 'string' || (path !== '' && !path.startsWith('/'))) {

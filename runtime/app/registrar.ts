@@ -5,8 +5,16 @@
  */
 import { controllerRoutes, type ControllerTarget } from '../controller/controller-routes.js'
 import type { SourceLocation } from '../router/types.js'
+import type { RouteParams } from '../url/index.js'
 import type { HandlerArg, Middleware } from './compose.js'
-import { joinRoutePath, validatePath } from './join-path.js'
+import { joinRoutePath, validatePath, type JoinRoutePath } from './join-path.js'
+
+/**
+ * The handlers of a route registered as `path` under `Prefix`: `ctx.params` is typed from the full
+ * pattern through the plugin's generated routes.d.ts (`RouteParams`), `Params` before it exists or
+ * when the path is not a literal.
+ */
+export type RouteHandlers<Prefix extends string, P extends string> = HandlerArg<RouteParams<JoinRoutePath<Prefix, P>>>[]
 
 export interface RouteDef {
   method: string
@@ -46,22 +54,23 @@ export interface RouteOptions {
 
 export const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const
 
-export class Registrar {
+/** `Prefix`: the literal group prefix (type only), so typed params see the full pattern. */
+export class Registrar<Prefix extends string = ''> {
   constructor(
     /** @internal */ readonly _store: RouteStore,
     /** @internal */ readonly _prefix: string,
     /** @internal */ readonly _scopes: number[],
   ) {}
 
-  get(path: string, ...handlers: HandlerArg[]): this { return this._add('GET', path, handlers) }
-  post(path: string, ...handlers: HandlerArg[]): this { return this._add('POST', path, handlers) }
-  put(path: string, ...handlers: HandlerArg[]): this { return this._add('PUT', path, handlers) }
-  patch(path: string, ...handlers: HandlerArg[]): this { return this._add('PATCH', path, handlers) }
-  delete(path: string, ...handlers: HandlerArg[]): this { return this._add('DELETE', path, handlers) }
-  head(path: string, ...handlers: HandlerArg[]): this { return this._add('HEAD', path, handlers) }
-  options(path: string, ...handlers: HandlerArg[]): this { return this._add('OPTIONS', path, handlers) }
+  get<P extends string>(path: P, ...handlers: RouteHandlers<Prefix, P>): this { return this._add('GET', path, handlers as HandlerArg[]) }
+  post<P extends string>(path: P, ...handlers: RouteHandlers<Prefix, P>): this { return this._add('POST', path, handlers as HandlerArg[]) }
+  put<P extends string>(path: P, ...handlers: RouteHandlers<Prefix, P>): this { return this._add('PUT', path, handlers as HandlerArg[]) }
+  patch<P extends string>(path: P, ...handlers: RouteHandlers<Prefix, P>): this { return this._add('PATCH', path, handlers as HandlerArg[]) }
+  delete<P extends string>(path: P, ...handlers: RouteHandlers<Prefix, P>): this { return this._add('DELETE', path, handlers as HandlerArg[]) }
+  head<P extends string>(path: P, ...handlers: RouteHandlers<Prefix, P>): this { return this._add('HEAD', path, handlers as HandlerArg[]) }
+  options<P extends string>(path: P, ...handlers: RouteHandlers<Prefix, P>): this { return this._add('OPTIONS', path, handlers as HandlerArg[]) }
   /** Every method. */
-  all(path: string, ...handlers: HandlerArg[]): this { return this._add('ALL', path, handlers) }
+  all<P extends string>(path: P, ...handlers: RouteHandlers<Prefix, P>): this { return this._add('ALL', path, handlers as HandlerArg[]) }
 
   /** `app.route({ method: ['GET', 'HEAD'], path: '/x', handler })`: one route per method, in order. */
   route(def: RouteOptions): this {
@@ -75,9 +84,9 @@ export class Registrar {
   }
 
   /** Routes under a prefix: `app.group('/api', (r) => { r.get('/users', list) })`. Middleware added with `r.use` applies to the group's routes only. */
-  group(prefix: string, register: (r: Registrar) => void): this {
+  group<G extends string>(prefix: G, register: (r: Registrar<JoinRoutePath<Prefix, G>>) => void): this {
     validatePath(prefix, 'app.group')
-    const sub = new Registrar(this._store, joinRoutePath(this._prefix, prefix), [...this._scopes, this._store.nextScope++])
+    const sub = new Registrar<JoinRoutePath<Prefix, G>>(this._store, joinRoutePath(this._prefix, prefix), [...this._scopes, this._store.nextScope++])
     register(sub)
     return this
   }
@@ -104,7 +113,7 @@ export class Registrar {
   }
 
   /** Copy a sub-app's routes and middleware under `prefix` (its middleware keeps to its own routes). */
-  mount(prefix: string, sub: Registrar): this {
+  mount(prefix: string, sub: Registrar<string>): this {
     validatePath(prefix, 'app.mount')
     if (!(sub instanceof Registrar)) throw new TypeError(`[kiln] app.mount: the second argument must be an app made by createApp()\nhint: app.mount('/admin', adminApp)`)
     const base = joinRoutePath(this._prefix, prefix)

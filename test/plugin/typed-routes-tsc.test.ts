@@ -38,7 +38,7 @@ function typeCheck(files: Record<string, string>): string[] {
     })
 }
 
-const routesDts = emitTypedRoutes(['/users/:id', '/health', '/static/*', '/posts/:page?', '/files/:name.:ext'])
+const routesDts = emitTypedRoutes(['/users/:id', '/health', '/static/*', '/posts/:page?', '/files/:name.:ext', '/orgs/:org/members/:member'])
 
 const usage = [
   "import { url, type RouteParams } from 'kiln/runtime'",
@@ -59,11 +59,35 @@ const bad = [
   "url('/files/:name.:ext', { name: 'a' })",
 ].join('\n')
 
+// ctx.params typed from the path literal (through routes.d.ts), group prefixes included.
+const handlers = [
+  "import { createApp, cached, type Context, type KilnContext } from 'kiln/runtime'",
+  'const app = createApp()',
+  "app.get('/users/:id', (ctx) => ctx.params.id.toUpperCase())",
+  "app.get('/posts/:page?', (ctx) => ctx.params.page ?? '1')",
+  "app.get('/files/:name.:ext', (ctx) => `${ctx.params.name}.${ctx.params.ext}`)",
+  "app.group('/orgs/:org', (r) => r.get('/members/:member', (ctx) => ctx.params.org + ctx.params.member))",
+  "app.get('/users/:id', cached((ctx: KilnContext) => ctx.params.anything, { ttl: 1 }))",
+  "app.post('/users/:id', async (ctx: Context, next) => next(), (ctx) => ctx.params.id)",
+  "const dynamic: string = '/x/' + String(Date.now())",
+  'app.get(dynamic, (ctx) => ctx.params.whatever)',
+  "app.get('/not/in/the/table/:x', (ctx) => ctx.params.y)",
+  "export const id: string = 'typed'",
+].join('\n')
+
+const badHandlers = [
+  "import { createApp } from 'kiln/runtime'",
+  'const app = createApp()',
+  "app.get('/users/:id', (ctx) => ctx.params.nope)",
+  "app.group('/orgs/:org', (r) => r.get('/members/:member', (ctx) => ctx.params.id))",
+  "app.get('/posts/:page?', (ctx) => ctx.params.page.length)",
+].join('\n')
+
 describe('typed routes (generated routes.d.ts + url())', () => {
   let errors: string[] = []
   // One program for both files: creating it (the runtime's and node's types) is the slow part.
   beforeAll(() => {
-    errors = typeCheck({ 'routes.d.ts': routesDts, 'usage.ts': usage, 'bad.ts': bad })
+    errors = typeCheck({ 'routes.d.ts': routesDts, 'usage.ts': usage, 'bad.ts': bad, 'handlers.ts': handlers, 'bad-handlers.ts': badHandlers })
   }, 60_000)
 
   it('accepts every route with its params', () => {
@@ -74,8 +98,24 @@ describe('typed routes (generated routes.d.ts + url())', () => {
     expect(errors.filter((e) => e.startsWith('bad.ts')).map((e) => e.split(':')[1])).toEqual(['2', '3', '4', '5'])
   })
 
-  it('without routes.d.ts url() takes any pattern (the app builds before it is generated)', () => {
-    const plain = typeCheck({ 'plain.ts': "import { url } from 'kiln/runtime'\nexport const a: string = url('/anything/:x', { x: 1 })\n" })
+  it('types ctx.params from the route path (group prefixes included); loose for unknown or dynamic paths', () => {
+    expect(errors.filter((e) => e.startsWith('handlers.ts'))).toEqual([])
+  })
+
+  it("rejects a param the route does not have, and an optional param used as defined", () => {
+    const found = errors.filter((e) => e.startsWith('bad-handlers.ts'))
+    expect(found.map((e) => e.split(':')[1])).toEqual(['3', '4', '5'])
+    expect(found[0]).toMatch(/Property 'nope' does not exist on type '\{ id: string; \}'/)
+  })
+
+  it('without routes.d.ts url() takes any pattern and ctx.params any name (the app builds before it is generated)', () => {
+    const plain = typeCheck({
+      'plain.ts': [
+        "import { createApp, url } from 'kiln/runtime'",
+        "export const a: string = url('/anything/:x', { x: 1 })",
+        "createApp().get('/users/:id', (ctx) => ctx.params.any)",
+      ].join('\n'),
+    })
     expect(plain).toEqual([])
   }, 60_000)
 })
