@@ -121,7 +121,11 @@ async function rebuilds(withKiln: boolean): Promise<{ body: number[]; cachedBody
   const file = join(DIR, 'src/routes/r42.ts')
   const original = readFileSync(file, 'utf8')
   const times = { body: [] as number[], cachedBody: [] as number[], route: [] as number[] }
+  // Each timed edit starts from the original file (reset by an untimed rebuild): otherwise a
+  // "body edited" rebuild would also undo the route the previous round added.
   const timed = async (list: number[], text: string) => {
+    writeFileSync(file, original)
+    await ctx.rebuild()
     writeFileSync(file, text)
     const start = performance.now()
     await ctx.rebuild()
