@@ -4,8 +4,9 @@
  * and text of every fully static path, the walk of the remaining trie as nested blocks, and one
  * params class per param list (fixed shape, prototype without any property).
  */
-import type { Trie, TrieNode } from '../../runtime/router/types.js'
+import type { Trie } from '../../runtime/router/types.js'
 import { DECODE_HELPERS } from './emit-helpers.js'
+import { emitStatic } from './emit-static.js'
 import { emitWalk, Writer, type EmitNames } from './emit-walk.js'
 
 export interface EmitRouterInput {
@@ -80,44 +81,6 @@ export function emitRouter({ trie, hash, routeCount }: EmitRouterInput): string 
   out.line('const K$SLOW = Object.freeze({ route: -2, params: K$EMPTY })')
   const dispatch = emitDispatch(entries.map((e) => e.method), trie.methods['*'] !== undefined ? 'K$$ALL' : null, id)
   return [out.text(), DECODE_HELPERS, ...body, dispatch].join('\n')
-}
-
-/** Fully static paths: the keys reachable through static nodes alone. */
-function staticPaths(root: TrieNode, trie: Trie): [string, number][] {
-  const found: [string, number][] = []
-  const visit = (node: TrieNode, text: string) => {
-    if (node.route !== -1) found.push([text, node.route])
-    for (const child of node.statics) visit(child, text + child.prefix)
-  }
-  visit(root, root.prefix)
-  // A raw path holding '?' or '#' is cut before routing, and with trailingSlash 'ignore' a raw path
-  // ending in '/' loses it: such keys must not be compared with the raw path.
-  const ignore = trie.options.trailingSlash === 'ignore'
-  return found.filter(([text]) => !/[?#]/.test(text) && !(ignore && text.length > 1 && text.endsWith('/'))).sort((a, b) => a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1))
-}
-
-function emitStatic(name: string, root: TrieNode, trie: Trie, names: EmitNames): string {
-  const out = new Writer()
-  const paths = staticPaths(root, trie)
-  out.block(`function ${name}(path) {`, () => {
-    if (paths.length === 0) {
-      out.line('return undefined')
-      return
-    }
-    const byLength = new Map<number, [string, number][]>()
-    for (const entry of paths) byLength.set(entry[0].length, [...(byLength.get(entry[0].length) ?? []), entry])
-    out.block('switch (path.length) {', () => {
-      for (const [length, list] of byLength) {
-        out.line(`case ${length}:`)
-        out.indent++
-        for (const [text, route] of list) out.line(`if (path === ${JSON.stringify(text)}) return ${names.emptyHit(route)}`)
-        out.line('break')
-        out.indent--
-      }
-    })
-    out.line('return undefined')
-  })
-  return out.text()
 }
 
 function emitMethod(method: string, tree: string, fallback: string | null, trie: Trie, id: (m: string) => string): string {
