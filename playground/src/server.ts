@@ -57,9 +57,8 @@ app.get('/health', async (ctx) => {
 
 // The route-stats report the kiln plugin wrote at build time (its path comes from start.mjs).
 app.get('/__report', async (ctx) => {
-  if (!env.KILN_REPORT_HTML) return ctx.status(404).header('content-type', 'text/plain').render('no report configured')
-  ctx.header('content-type', 'text/html; charset=utf-8')
-  return readFile(env.KILN_REPORT_HTML, 'utf8')
+  if (!env.KILN_REPORT_HTML) return ctx.text('no route-stats report: the server was built without the kiln plugin', 404)
+  return ctx.html(await readFile(env.KILN_REPORT_HTML, 'utf8'))
 })
 
 app.get('/api/currencies', async () => {
