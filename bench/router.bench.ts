@@ -8,8 +8,8 @@
  * Options (env): KILN_BENCH_FILTER=regex to run some cases only; KILN_BENCH_STAT=avg|min|p50
  * picks the statistic of mitata's samples that the table shows (default avg; on a shared, busy
  * machine `min` is the one closest to what a quiet machine measures); KILN_BENCH_CLOCK=cpu times
- * with process.cpuUsage() instead of mitata (best of 10 rounds of about 50 ms each): CPU time is far
- * less disturbed by other processes than wall time when the machine is shared.
+ * with process.cpuUsage() instead of mitata (best of 10 interleaved rounds of about 50 ms each): CPU
+ * time is far less disturbed by other processes than wall time when the machine is shared.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -238,24 +238,41 @@ export async function checkAnswers(c: Case, refused: string[] = []): Promise<Map
   return built
 }
 
-/** ns per call of `fn`: best of 10 rounds of CPU time (user + system), each about 50 ms. */
-function cpuTime(fn: () => void): number {
-  let iterations = 1000
-  for (;;) {
+/**
+ * ns per call of each function: best of 10 rounds of CPU time (user + system), each about 50 ms.
+ * The rounds are interleaved (round 1 of every function, then round 2...), so that each function's
+ * samples spread over the whole run of the group: a burst of work by other processes (which slows
+ * CPU time too, through shared caches and cores) then costs one sample of each, not every sample of
+ * one. Every function gets a timing loop of its own (a fresh function, so a call site and type
+ * feedback of its own): with one shared loop, `fn()` sees every router in turn.
+ */
+function cpuTimes(fns: (() => void)[]): number[] {
+  const loops = fns.map(() => new Function('fn', 'iterations', `
     const start = process.cpuUsage()
     for (let i = 0; i < iterations; i++) fn()
     const used = process.cpuUsage(start)
-    if (used.user + used.system >= 50_000) break
-    iterations *= 2
-  }
-  let best = Infinity
+    return used.user + used.system`) as (fn: () => void, iterations: number) => number)
+  const iterations = fns.map((fn, i) => {
+    let n = 1000
+    while (loops[i](fn, n) < 50_000) n *= 2
+    return n
+  })
+  const best = fns.map(() => Infinity)
   for (let round = 0; round < 10; round++) {
-    const start = process.cpuUsage()
-    for (let i = 0; i < iterations; i++) fn()
-    const used = process.cpuUsage(start)
-    best = Math.min(best, ((used.user + used.system) * 1000) / iterations)
+    fns.forEach((fn, i) => (best[i] = Math.min(best[i], (loops[i](fn, iterations[i]) * 1000) / iterations[i])))
   }
   return best
+}
+
+/**
+ * The timed function for one router and case, created fresh (not a closure of one shared function
+ * literal) so that its call to `lookup` has feedback of its own, as a server calling one router has.
+ */
+function timedCall(lookup: Impl['lookup'], lookups: [string, string][]): () => void {
+  const make = new Function('lookup', 'keep', 'lookups', lookups.length === 1
+    ? 'const [method, path] = lookups[0]; return () => keep(lookup(method, path))'
+    : 'return () => { for (let i = 0; i < lookups.length; i++) keep(lookup(lookups[i][0], lookups[i][1])) }')
+  return make(lookup, do_not_optimize, lookups) as () => void
 }
 
 async function main() {
@@ -272,11 +289,7 @@ async function main() {
       const lookup = impl.lookup
       const name = `${c.name} :: ${label}`
       names.push(name)
-      const fn = lookups.length === 1
-        ? ((method: string, path: string) => () => do_not_optimize(lookup(method, path)))(lookups[0][0], lookups[0][1])
-        : () => {
-            for (let i = 0; i < lookups.length; i++) do_not_optimize(lookup(lookups[i][0], lookups[i][1]))
-          }
+      const fn = timedCall(lookup, lookups)
       bench(name, fn)
       timed.push([name, fn])
     }
@@ -286,7 +299,13 @@ async function main() {
   const cpu = process.env.KILN_BENCH_CLOCK === 'cpu'
   const stat = cpu ? 'best CPU time' : ((process.env.KILN_BENCH_STAT ?? 'avg') as 'avg' | 'min' | 'p50')
   const avg = new Map<string, number>()
-  if (cpu) for (const [name, fn] of timed) avg.set(name, cpuTime(fn))
+  if (cpu) {
+    // One interleaved group per case: its routers share the same minutes of the machine.
+    for (const c of selected) {
+      const group = timed.filter(([name]) => name.startsWith(`${c.name} :: `))
+      cpuTimes(group.map(([, fn]) => fn)).forEach((ns, i) => avg.set(group[i][0], ns))
+    }
+  }
   else {
     const { benchmarks } = await run({ format: 'quiet' })
     for (const trial of benchmarks) avg.set(trial.alias, trial.runs[0].stats![stat as 'avg' | 'min' | 'p50'])
