@@ -93,6 +93,8 @@ function emitMethod(method: string, tree: string, fallback: string | null, trie:
   out.block(`function K$${id(method)}(raw) {`, () => {
     out.line(`const hit = K$static_${t}(raw)`)
     out.line('if (hit !== undefined) return hit')
+    // Checked after the static paths (which all start with '/'), so a static hit skips it.
+    out.line('if (raw.charCodeAt(0) !== 47) return null')
     if (optimistic) {
       out.line(`let r = K$walk_${t}(raw, raw, false, raw.length, true)`)
       if (fallback !== null) out.line(`if (r === null) r = K$walk_${id(fallback)}(raw, raw, false, raw.length, true)`)
@@ -122,7 +124,7 @@ function emitDispatch(methods: string[], other: string | null, id: (m: string) =
   const out = new Writer()
   out.line('/** Look up a method and a path: { route, params }, null, or a malformed-url result. Never throws. */')
   out.block('export function match(method, path) {', () => {
-    out.line("if (typeof path !== 'string' || path.charCodeAt(0) !== 47) return null")
+    out.line("if (typeof path !== 'string') return null")
     const rest = methods.filter((m) => m !== 'GET' && m !== '*')
     if (methods.includes('GET')) out.line("if (method === 'GET') return K$GET(path)")
     out.block('switch (method) {', () => {
