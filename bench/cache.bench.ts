@@ -17,9 +17,9 @@ import http from 'node:http'
 import { join } from 'node:path'
 import { LRUCache } from 'lru-cache'
 import { bench, do_not_optimize, run, summary } from 'mitata'
-import { createApp } from '../runtime/app/index.js'
-import { cached, createCache } from '../runtime/cache/index.js'
-import { KilnResponse, type KilnContext } from '../runtime/types.js'
+import { createApp } from '../dist/runtime/app/index.js'
+import { cached, createCache } from '../dist/runtime/cache/index.js'
+import { KilnResponse, type KilnContext } from '../dist/runtime/types.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)

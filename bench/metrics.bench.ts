@@ -10,8 +10,8 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import { benchmarkRoute, createApp } from '../runtime/app/index.js'
-import { createMetrics } from '../runtime/metrics/index.js'
+import { benchmarkRoute, createApp } from '../dist/runtime/app/index.js'
+import { createMetrics } from '../dist/runtime/metrics/index.js'
 
 /** The part of autocannon's result read here (the package ships no types). */
 interface LoadResult {
