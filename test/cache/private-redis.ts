@@ -9,6 +9,8 @@ import { Redis } from 'ioredis'
 export interface PrivateRedis {
   readonly port: number
   readonly url: string
+  /** The running server's PID (for SIGSTOP / SIGCONT), undefined when stopped. */
+  readonly pid: number | undefined
   /** Start (or start again after `kill`) and wait until it answers PING. */
   start(): Promise<void>
   /** SIGKILL by PID, if running. */
@@ -58,5 +60,13 @@ export async function privateRedis(): Promise<PrivateRedis> {
     kill()
     throw error
   })
-  return { port, url: `redis://127.0.0.1:${port}`, start, kill }
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return server?.pid
+    },
+    start,
+    kill,
+  }
 }

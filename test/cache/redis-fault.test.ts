@@ -1,65 +1,29 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
-import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCache, type Cache } from '../../runtime/cache/index.js'
+import { privateRedis, type PrivateRedis } from './private-redis.js'
 
 // A PRIVATE redis-server on a free port: this test kills, freezes and restarts it. The shared
 // server on 6379 is never touched.
+let redis: PrivateRedis
 let port = 0
-let server: ChildProcess | undefined
 const TIMEOUT_MS = 100
 // Scheduling slack on a busy 2-core machine: a call may not wait for Redis longer than the command
 // timeout, plus this much for the event loop (a behaviour bound, not a benchmark).
 const MARGIN_MS = 400
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port
-      s.close(() => resolve(p))
-    })
-  })
-}
-
-async function startRedis(): Promise<void> {
-  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: 0 })
-  probe.on('error', () => {})
-  const end = Date.now() + 5000
-  for (;;) {
-    try {
-      await probe.connect()
-      await probe.ping()
-      break
-    } catch {
-      if (Date.now() > end) throw new Error('private redis-server did not start')
-      probe.disconnect()
-      await new Promise((r) => setTimeout(r, 50))
-    }
-  }
-  probe.disconnect()
-}
-
-function stopRedis(): void {
-  if (server?.pid !== undefined && server.exitCode === null) process.kill(server.pid, 'SIGKILL')
-  server = undefined
-}
-
 beforeAll(async () => {
-  port = await freePort()
-  await startRedis()
+  redis = await privateRedis()
+  port = redis.port
 })
 
 afterAll(() => {
-  if (server?.pid !== undefined) {
+  // A frozen server must be woken before it can be killed cleanly.
+  if (redis?.pid !== undefined) {
     try {
-      process.kill(server.pid, 'SIGCONT')
+      process.kill(redis.pid, 'SIGCONT')
     } catch {}
   }
-  stopRedis()
+  redis?.kill()
 })
 
 /** Run `ms` of load: bursts of concurrent calls; every call must succeed within the bound. */
@@ -108,22 +72,22 @@ describe('Redis stopped, frozen and restarted under load', () => {
       const before = cache.getStats().l2Hits
       expect(before).toBeGreaterThan(0)
 
-      stopRedis()
+      redis.kill()
       await load(cache, 600, worst)
       const during = cache.getStats()
       expect(worst.failures).toBe(0)
 
-      await startRedis()
+      await redis.start()
       expect(await root.ready(5000)).toBe(true)
       await load(cache, 600, worst)
       expect(cache.getStats().l2Hits).toBeGreaterThan(during.l2Hits)
 
       // Frozen (not closed): commands hang, so the timeout and the circuit breaker bound them.
-      process.kill(server!.pid!, 'SIGSTOP')
+      process.kill(redis.pid!, 'SIGSTOP')
       await load(cache, 600, worst)
       // Open, or half-open with its single probe hanging: either way Redis is skipped.
       expect(['open', 'half-open']).toContain(cache.getStats().redis)
-      process.kill(server!.pid!, 'SIGCONT')
+      process.kill(redis.pid!, 'SIGCONT')
       const afterFreeze = cache.getStats().l2Hits
       // The circuit closes on the first probe that succeeds (after the cool-down).
       const end = Date.now() + 3000
