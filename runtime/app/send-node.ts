@@ -54,13 +54,14 @@ export function sendNode(app: App, ctx: Context, res: NodeResponse, value: unkno
 }
 
 function sendString(app: App, ctx: Context, res: NodeResponse, body: string, type: string): void {
+  // Buffer.byteLength, not a charCodeAt loop in JS: on a 251-character JSON body the loop measured
+  // 0.63 µs, Buffer.byteLength 0.07 µs (docs/runtime-app.md, "Response path").
+  const length = Buffer.byteLength(body)
   const c = app._options.compression
-  // body.length <= byte length: a string shorter than the threshold in bytes skips the count twice.
-  if (c !== false && body.length * 3 >= c.threshold && Buffer.byteLength(body) >= c.threshold) {
+  if (c !== false && length >= c.threshold) {
     return sendResponse(app, ctx, res, toResponse(ctx, type === TEXT_TYPE ? body : new KilnResponse(ctx._status || 200, { 'content-type': type }, body)))
   }
   const status = ctx._status || 200
-  const length = byteLength(body)
   let headers: Record<string, string | string[] | number> | null = ctx._headers
   if (headers === null) headers = { 'content-type': type, 'content-length': length }
   else {
@@ -115,17 +116,6 @@ function write(app: App, ctx: Context, res: NodeResponse, f: Finished): void {
     }
     app._finish(ctx, f.status, headers)
   })
-}
-
-/**
- * UTF-8 byte length. Short ASCII strings (most small responses) are counted in JS: about 10x
- * faster than the call into Buffer.byteLength, which is a measurable share of a tiny response.
- */
-function byteLength(s: string): number {
-  const n = s.length
-  if (n > 256) return Buffer.byteLength(s)
-  for (let i = 0; i < n; i++) if (s.charCodeAt(i) > 127) return Buffer.byteLength(s)
-  return n
 }
 
 function closeAfter(ctx: Context, headers: Record<string, string | string[] | number>): void {
