@@ -8,8 +8,9 @@
  *   (servers: kiln, kiln+metrics, kiln-interpreter, fastify, hono; bare node:http always runs)
  *
  * All servers start at once (an idle server costs nothing) and are measured in turns (the order
- * rotates every round and route), round after round; each cell is the median of its rounds, so
- * drift in machine load hits every server alike.
+ * rotates every round and route), round after round; each ratio is taken within a round and the
+ * table shows the median of those per-round ratios (and their range), so drift in machine load
+ * hits every server alike.
  * Every server's answers are checked before it is timed. Not a test: never run by `npm test`.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
@@ -244,21 +245,28 @@ async function main(): Promise<void> {
       }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-    const table = (pick: (r: LoadResult) => number, format: (v: number, ratio: number) => string, invert: boolean) =>
+    // The ratio is taken within each round (the same minutes of machine load for both servers) and
+    // then the median of those ratios: steadier than a ratio of medians when the load drifts.
+    const table = (pick: (r: LoadResult) => number, format: (v: number, ratio: number, low: number, high: number) => string, invert: boolean) =>
       ROUTES.map((route) => {
-        const base = median(samples[`node ${route.name}`].map(pick))
+        const base = samples[`node ${route.name}`].map(pick)
         const row: Record<string, string> = { route: route.name }
         for (const kind of SERVERS) {
-          const v = median(samples[`${kind} ${route.name}`].map(pick))
-          row[kind] = format(v, invert ? base / v : v / base)
+          const mine = samples[`${kind} ${route.name}`].map(pick)
+          const ratios = mine.map((v, i) => (invert ? base[i] / v : v / base[i]))
+          row[kind] = format(median(mine), median(ratios), Math.min(...ratios), Math.max(...ratios))
         }
         return row
       })
-    console.log('req/s (ratio to bare node:http); kiln = compiled router, metrics off; kiln+metrics = same with metrics on; kiln-interpreter = no plugin, metrics off')
-    console.table(table((r) => r.rps, (v, x) => `${Math.round(v).toLocaleString('en-US')} (${x.toFixed(2)})`, false))
+    const range = (low: number, high: number) => (ROUNDS > 1 ? ` [${low.toFixed(2)}–${high.toFixed(2)}]` : '')
+    console.log(
+      'req/s, median of rounds (ratio to bare node:http: median of the per-round ratios [lowest–highest]); ' +
+        'kiln = compiled router, metrics off; kiln+metrics = same with metrics on; kiln-interpreter = no plugin, metrics off',
+    )
+    console.table(table((r) => r.rps, (v, x, lo, hi) => `${Math.round(v).toLocaleString('en-US')} (${x.toFixed(2)}${range(lo, hi)})`, false))
     // On a busy machine wall-clock req/s is noisy; server CPU per request is the steadier signal.
-    console.log('server CPU µs per request (throughput ratio it implies: bare node:http CPU / this server CPU)')
-    console.table(table((r) => r.cpuMicros, (v, x) => `${v.toFixed(1)} µs (${x.toFixed(2)})`, true))
+    console.log('server CPU µs per request (throughput ratio it implies: bare node:http CPU / this server CPU, per round)')
+    console.table(table((r) => r.cpuMicros, (v, x, lo, hi) => `${v.toFixed(1)} µs (${x.toFixed(2)}${range(lo, hi)})`, true))
   } finally {
     for (const child of children) child.kill()
   }
