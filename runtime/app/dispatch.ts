@@ -8,7 +8,7 @@ import type { App } from './app.js'
 import { endOfChain, runChain } from './compose.js'
 import type { Context } from './context.js'
 import { ruleResponse } from './http-error.js'
-import { middlewareForPath } from './prepare.js'
+import { middlewareForPath, type Prepared } from './prepare.js'
 
 const TOO_LONG = ruleResponse(414)
 const BAD_REQUEST = ruleResponse(400)
@@ -42,7 +42,9 @@ function unmatched(app: App, ctx: Context): unknown {
   const prepared = app._prepared!
   const allowed = prepared.router.allowed(ctx.path)
   let answer: (ctx: Context) => unknown
-  if (allowed.length === 0) answer = app._notFoundHandler
+  const redirect = app._options.router.trailingSlash === 'redirect' && allowed.length === 0 ? slashRedirect(prepared.router, ctx) : null
+  if (redirect !== null) answer = () => redirect
+  else if (allowed.length === 0) answer = app._notFoundHandler
   else {
     const allow = allowHeader(allowed)
     const r = ctx.method === 'OPTIONS' ? new KilnResponse(204, { allow }, null) : ruleResponse(405, { allow })
@@ -51,6 +53,22 @@ function unmatched(app: App, ctx: Context): unknown {
   const mws = app._store.middleware.length === 0 ? [] : middlewareForPath(app._store.middleware, ctx.path, app._options.router.caseSensitive ?? true)
   if (mws.length === 0) return answer(ctx)
   return runChain(ctx, [...mws, answer as never], 0)
+}
+
+/**
+ * `trailingSlash: 'redirect'`: the same path with its trailing slash toggled, when that has a route
+ * for the method. 301 lets clients turn a POST into a GET, so other methods get 308, which keeps the
+ * method and the body. Never to `//host…`: a Location starting with two slashes names another host.
+ */
+function slashRedirect(router: Prepared['router'], ctx: Context): KilnResponse | null {
+  const path = ctx.path
+  if (path === '/') return null
+  const target = path.endsWith('/') ? path.slice(0, -1) : path + '/'
+  if (target.startsWith('//') || target.startsWith('/\\')) return null
+  const m = router.match(ctx.method, target)
+  if (m === null || m.route === -1) return null
+  const status = ctx.method === 'GET' || ctx.method === 'HEAD' ? 301 : 308
+  return ruleResponse(status, { location: target + ctx.url.slice(path.length) })
 }
 
 /** `Allow` for a path's methods: OPTIONS is always answered, HEAD whenever GET is. */

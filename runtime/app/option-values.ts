@@ -1,9 +1,12 @@
 /** Reading one option: type checks with a clear error each, and the defaults filled in. */
 import { appOptionError, checkUnknownKeys } from './option-errors.js'
+import type { RouterOptions } from '../router/types.js'
 import type { AppOptions, CompressionOptions, Logger, ResolvedCompression } from './options.js'
 import { parseSize } from './parse-size.js'
 
 const COMPRESSION_KEYS = ['threshold', 'brotli', 'gzip', 'brotliQuality', 'gzipLevel']
+const ROUTER_KEYS = ['caseSensitive', 'trailingSlash', 'maxParamLength']
+const TRAILING_SLASH = ['strict', 'ignore', 'redirect']
 
 export function int(o: AppOptions, key: keyof AppOptions, fallback: number, min: number, max: number): number {
   const v = o[key]
@@ -59,6 +62,22 @@ export function compression(v: unknown): ResolvedCompression | false {
     brotliQuality: int(pick('brotliQuality'), k('brotliQuality'), 4, 0, 11),
     gzipLevel: int(pick('gzipLevel'), k('gzipLevel'), 6, 1, 9),
   }
+}
+
+/** `router`: checked here so a typo fails at startup, not as a route table that silently differs. */
+export function routerOptions(v: unknown): RouterOptions {
+  if (v === undefined) return {}
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw appOptionError('router', 'must be an object', v, "router: { trailingSlash: 'redirect' }")
+  const r = v as RouterOptions
+  checkUnknownKeys(r as Record<string, unknown>, ROUTER_KEYS, 'router.')
+  const k = (name: string) => ('router.' + name) as keyof AppOptions
+  const pick = (name: keyof RouterOptions) => ({ [k(name)]: r[name] }) as AppOptions
+  if (r.caseSensitive !== undefined) bool(pick('caseSensitive'), k('caseSensitive'), true)
+  if (r.maxParamLength !== undefined) int(pick('maxParamLength'), k('maxParamLength'), 100, 1, Number.MAX_SAFE_INTEGER)
+  if (r.trailingSlash !== undefined && !TRAILING_SLASH.includes(r.trailingSlash)) {
+    throw appOptionError(k('trailingSlash'), `must be one of ${TRAILING_SLASH.map((t) => `'${t}'`).join(', ')}`, r.trailingSlash, "router: { trailingSlash: 'redirect' }")
+  }
+  return r
 }
 
 export function logger(v: unknown): Logger | undefined {

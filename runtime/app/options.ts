@@ -6,7 +6,7 @@
 import type { RouterOptions } from '../router/types.js'
 import { appOptionError, checkUnknownKeys } from './option-errors.js'
 import { readEnvOverrides } from './env.js'
-import { bool, compression, int, logger, object, optionalString, size } from './option-values.js'
+import { bool, compression, int, logger, object, optionalString, routerOptions, size } from './option-values.js'
 
 export interface CompressionOptions {
   /**
@@ -131,7 +131,7 @@ export function resolveAppOptions(options: AppOptions = {}): ResolvedAppOptions 
     maxPathLength: int(merged, 'maxPathLength', 8192, 1, Number.MAX_SAFE_INTEGER),
     trustProxy: bool(merged, 'trustProxy', false),
     compression: compression(merged.compression),
-    router: object(merged, 'router', {}) as RouterOptions,
+    router: routerOptions(merged.router),
     headersTimeout: int(merged, 'headersTimeout', 30_000, 0, 2 ** 31 - 1),
     requestTimeout: int(merged, 'requestTimeout', 120_000, 0, 2 ** 31 - 1),
     keepAliveTimeout: int(merged, 'keepAliveTimeout', 65_000, 0, 2 ** 31 - 1),

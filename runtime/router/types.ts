@@ -56,9 +56,12 @@ export interface RouterOptions {
   caseSensitive?: boolean
   /**
    * `strict`: `/a/` and `/a` are different paths. `ignore`: a trailing slash is dropped before matching.
+   * `redirect`: the router matches as `strict`; the app answers a request that matches no route but
+   * would with the trailing slash added or removed with a redirect there (301 for GET and HEAD, 308
+   * otherwise, the query kept).
    * @default 'strict'
    */
-  trailingSlash?: 'strict' | 'ignore'
+  trailingSlash?: 'strict' | 'ignore' | 'redirect'
   /**
    * A param value (after decoding) longer than this does not match.
    * @default 100 (find-my-way's default)
@@ -142,7 +145,7 @@ export interface TrieNode {
 /** Routing options with every default filled in. */
 export interface ResolvedRouterOptions {
   caseSensitive: boolean
-  trailingSlash: 'strict' | 'ignore'
+  trailingSlash: 'strict' | 'ignore' | 'redirect'
   maxParamLength: number
 }
 

@@ -89,7 +89,7 @@ function emitMethod(method: string, tree: string, fallback: string | null, trie:
   const walk = (args: string) => (fallback === null ? `K$walk_${t}(${args})` : `K$walk_${t}(${args}) ?? K$walk_${id(fallback)}(${args})`)
   // The raw path can be walked as it is when nothing folds it (no case folding, no trailing
   // slash dropped): a hit that never saw '%', '?' or '#' outside static text is the answer.
-  const optimistic = trie.options.caseSensitive && trie.options.trailingSlash === 'strict'
+  const optimistic = trie.options.caseSensitive && trie.options.trailingSlash !== 'ignore'
   out.block(`function K$${id(method)}(raw) {`, () => {
     out.line(`const hit = K$static_${t}(raw)`)
     out.line('if (hit !== undefined) return hit')

@@ -40,10 +40,10 @@ export function request(
 
 let counter = 0
 
-/** Compile the app's registered routes with the real compiler, import the module, wire it in. */
+/** Compile the app's registered routes with the real compiler (and the app's router options), import the module, wire it in. */
 export async function useCompiled(app: App): Promise<Router> {
   const routes = app.routes.map((r) => ({ method: r.method, path: r.path }))
-  const result = compileRouter(routes)
+  const result = compileRouter(routes, app._options.router)
   const dir = join(import.meta.dirname, '..', '.tmp', 'app')
   mkdirSync(dir, { recursive: true })
   const file = join(dir, `router-${process.pid}-${++counter}.mjs`)
