@@ -90,3 +90,13 @@ describe('router options are checked at startup', () => {
     expect(() => createApp({ router: { maxParamLength: 0 } })).toThrow('option "router.maxParamLength" must be an integer from 1 to')
   })
 })
+
+describe("trailingSlash: 'redirect' under app.fetch", () => {
+  it('answers a Web Request with the same redirect', async () => {
+    const app = createApp({ metrics: false, logger: quiet, router: { trailingSlash: 'redirect' } })
+    app.get('/users', () => 'users')
+    const r = await app.fetch(new Request('http://example.test/users/?page=2'))
+    expect(r.status).toBe(301)
+    expect(r.headers.get('location')).toBe('/users?page=2')
+  })
+})
