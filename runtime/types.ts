@@ -72,6 +72,18 @@ export class KilnResponse {
   ) {}
 }
 
+/**
+ * @internal A response whose bytes and headers are final: `body` is a Buffer and `content-length`
+ * is its length. The cache answers hits with these, and node:http's adapter writes one without
+ * copying or re-checking it when it needs no compression.
+ */
+export class PreparedResponse extends KilnResponse {
+  declare body: Buffer
+  constructor(status: number, headers: Record<string, string | string[]>, body: Buffer) {
+    super(status, headers, body)
+  }
+}
+
 /** What features may rely on from an app. runtime/app's app implements at least this. */
 export interface KilnAppLike {
   /** The app's default cache (runtime/cache), created on first use. */

@@ -5,7 +5,7 @@
  */
 import { pipeline } from 'node:stream'
 import type { ServerResponse } from 'node:http'
-import { KilnResponse } from '../types.js'
+import { KilnResponse, PreparedResponse } from '../types.js'
 import type { App } from './app.js'
 import type { Context, NodeResponse } from './context.js'
 import { finalize, type Finished } from './finalize.js'
@@ -40,6 +40,7 @@ function recover(app: App, ctx: Context, res: NodeResponse, error: unknown): voi
 /** Send `value`; throws only before anything was written. */
 export function sendNode(app: App, ctx: Context, res: NodeResponse, value: unknown): void {
   if (typeof value === 'string') return sendString(app, ctx, res, value, TEXT_TYPE)
+  if (value instanceof PreparedResponse && sendPrepared(app, ctx, res, value)) return
   if (typeof value === 'object' && value !== null && !(value instanceof KilnResponse)) {
     const proto = Object.getPrototypeOf(value)
     if (proto === Object.prototype || proto === Array.prototype || proto === null) {
@@ -72,6 +73,22 @@ function sendString(app: App, ctx: Context, res: NodeResponse, body: string, typ
   res.writeHead(status, headers)
   res.end(body)
   app._finish(ctx, status, headers)
+}
+
+/**
+ * A cache hit: its headers and Content-Length are final, so they go out as they are, without the
+ * copies `finalize` makes. Only when nothing would change them: no context headers, no compression
+ * to negotiate, a status with a body, HTTP/1.1 and the app not closing. Else false: the general path.
+ */
+function sendPrepared(app: App, ctx: Context, res: NodeResponse, r: PreparedResponse): boolean {
+  const status = r.status
+  const c = app._options.compression
+  if (ctx._headers !== null || app._closing || (c !== false && r.body.byteLength >= c.threshold)) return false
+  if (status < 200 || status === 204 || status === 304 || ctx.req?.httpVersionMajor !== 1) return false
+  res.writeHead(status, r.headers)
+  res.end(r.body)
+  app._finish(ctx, status, r.headers)
+  return true
 }
 
 /** Send a KilnResponse (the general path). */

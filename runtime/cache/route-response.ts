@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { KilnResponse, type KilnContext } from '../types.js'
+import { KilnResponse, PreparedResponse, type KilnContext } from '../types.js'
 import { StoredResponse } from './stored-response.js'
 
 /**
@@ -67,7 +67,7 @@ export function replay(stored: StoredResponse, ctx: KilnContext, xCache: string,
   const headers = { ...stored.template }
   headers['age'] = String(ageSeconds)
   headers['x-cache'] = xCache
-  return new KilnResponse(stored.status, headers, stored.body)
+  return new PreparedResponse(stored.status, headers, stored.body)
 }
 
 /** If-None-Match uses weak comparison (RFC 9110 13.1.2): `W/"x"` matches `"x"`; `*` matches all. */

@@ -141,6 +141,31 @@ describe('@cached route: the key', () => {
     expect(bodyText(two)).toBe('x+y/z')
   })
 
+  it('a key reused from the last request is reused only when every input is the same', async () => {
+    // The wrapper hands back the last key when a request's inputs equal the last one's: alternate
+    // requests that differ in one input each, and each must still get its own entry.
+    const t = setup({ query: ['page'], vary: ['accept-language'] }, (ctx) => `${ctx.params.id}:${ctx.query.page}:${ctx.headers['accept-language']}:${ctx.headers.host}`)
+    const variants: Partial<FakeRequest>[] = [
+      { params: { id: '1' }, query: { page: '1' } },
+      { params: { id: '2' }, query: { page: '1' } },
+      { params: { id: '1' }, query: { page: '2' } },
+      { params: { id: '1' }, query: { page: '1' }, headers: { 'accept-language': 'fr' } },
+      { params: { id: '1' }, query: { page: '1' }, headers: { host: 'other.test' } },
+      { params: { id: '1' }, query: { page: ['1', '1'] } },
+    ]
+    const want = ['1:1:undefined:', '2:1:undefined:', '1:2:undefined:', '1:1:fr:', '1:1:undefined:other.test', '1:1,1:undefined:']
+    for (let round = 0; round < 3; round++) {
+      for (const [i, v] of variants.entries()) {
+        const res = await t.call(v)
+        expect(bodyText(res).replace('example.test', '')).toBe(want[i])
+        expect(res.headers['x-cache']).toBe(round === 0 ? 'MISS' : 'HIT')
+        // The same request twice in a row: the reused key finds the same entry.
+        expect(bodyText(await t.call(v)).replace('example.test', '')).toBe(want[i])
+      }
+    }
+    expect(t.runs()).toBe(variants.length)
+  })
+
   it('X-Forwarded-Host is ignored unless the proxy is trusted', async () => {
     const t = setup()
     await t.call({ headers: { 'x-forwarded-host': 'a.test' } })
