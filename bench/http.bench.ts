@@ -13,11 +13,12 @@
  * hits every server alike.
  * Every server's answers are checked before it is timed. Not a test: never run by `npm test`.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { hasWrk, load as loadUrl, median, type LoadResult } from './load.js'
 
 export const ALL_SERVERS = ['node', 'kiln', 'kiln+metrics', 'kiln-interpreter', 'fastify', 'hono'] as const
 export type ServerKind = (typeof ALL_SERVERS)[number]
@@ -168,52 +169,8 @@ export async function checkAnswers(kind: ServerKind, port: number): Promise<void
   }
 }
 
-function hasWrk(): boolean {
-  try {
-    execFileSync('wrk', ['--version'], { stdio: 'ignore' })
-    return true
-  } catch (error) {
-    // wrk --version exits 1 after printing its version.
-    return (error as { status?: number }).status === 1
-  }
-}
-
-interface LoadResult {
-  rps: number
-  /** Server CPU time (user + system) per request, in microseconds. */
-  cpuMicros: number
-}
-
-/** utime + stime of a process in clock ticks (1/100 s on Linux), from /proc. */
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return Number(fields[11]) + Number(fields[12])
-}
-
 function load(pid: number, port: number, path: string, seconds: number, useWrk: boolean): LoadResult {
-  const url = `http://127.0.0.1:${port}${path}`
-  const before = cpuTicks(pid)
-  let rps: number
-  let requests: number
-  if (useWrk) {
-    const out = execFileSync('taskset', ['-c', '0', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, url], { encoding: 'utf8' })
-    const m = /Requests\/sec:\s+([\d.]+)/.exec(out)
-    const n = /(\d+) requests in/.exec(out)
-    if (!m || !n) throw new Error(`cannot read wrk output:\n${out}`)
-    if (/Non-2xx/.test(out)) throw new Error(`non-2xx answers under load:\n${out}`)
-    rps = Number(m[1])
-    requests = Number(n[1])
-  } else {
-    const bin = join(import.meta.dirname, '..', 'node_modules', '.bin', 'autocannon')
-    const out = execFileSync('taskset', ['-c', '0', bin, '-c', String(CONNECTIONS), '-d', String(seconds), '-j', url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-    const json = JSON.parse(out) as { requests: { average: number; total: number }; non2xx: number }
-    if (json.non2xx > 0) throw new Error(`non-2xx answers under load from ${url}`)
-    rps = json.requests.average
-    requests = json.requests.total
-  }
-  const ticks = cpuTicks(pid) - before
-  return { rps, cpuMicros: (ticks * 10_000) / Math.max(1, requests) }
+  return loadUrl(pid, `http://127.0.0.1:${port}${path}`, seconds, CONNECTIONS, useWrk)
 }
 
 async function main(): Promise<void> {
@@ -244,7 +201,6 @@ async function main(): Promise<void> {
         }
       }
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
     // The ratio is taken within each round (the same minutes of machine load for both servers) and
     // then the median of those ratios: steadier than a ratio of medians when the load drifts.
     const table = (pick: (r: LoadResult) => number, format: (v: number, ratio: number, low: number, high: number) => string, invert: boolean) =>
