@@ -13,12 +13,13 @@
  * Every implementation's answer is checked before it is timed. Not a test: never run by `npm test`.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import http, { type IncomingMessage, type ServerResponse } from 'node:http'
+import http from 'node:http'
 import { LRUCache } from 'lru-cache'
 import { bench, do_not_optimize, run, summary } from 'mitata'
 import { createApp } from '../dist/runtime/app/index.js'
 import { cached, createCache } from '../dist/runtime/cache/index.js'
 import { KilnResponse, type KilnContext } from '../dist/runtime/types.js'
+import { cpuNsPerRequest, fakeGet, stubResponse, type Listener } from './in-process.js'
 import { hasWrk, load, median, type LoadResult } from './load.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
@@ -84,34 +85,17 @@ async function appPath(): Promise<void> {
   const app = createApp({ compression: false, metrics: false, logger: false })
   app.get('/plain', () => 'Hello, World!')
   app.get('/cached-text', cached(workThenHello, { ttl: 3600 }))
-  let sink = 0
-  const res = {
-    headersSent: false,
-    statusCode: 200,
-    writeHead(status: number) {
-      sink += status
-    },
-    end(body: string | Buffer) {
-      sink += body.length
-    },
-  } as unknown as ServerResponse
+  const { res, sent } = stubResponse()
   const N = 500_000
   const ns: Record<string, number> = {}
   for (const path of ['/plain', '/cached-text']) {
-    const req = { method: 'GET', url: path, headers: { host: '127.0.0.1:8080' }, httpVersionMajor: 1 } as unknown as IncomingMessage
+    const req = fakeGet(path)
     app.handler(req, res)
     await new Promise((r) => setTimeout(r, 10)) // the first (miss) load settles
-    for (let i = 0; i < 100_000; i++) app.handler(req, res)
-    let best = Infinity
-    for (let run = 0; run < 5; run++) {
-      const before = process.cpuUsage()
-      for (let i = 0; i < N; i++) app.handler(req, res)
-      const used = process.cpuUsage(before)
-      best = Math.min(best, ((used.user + used.system) * 1000) / N)
-    }
+    const best = cpuNsPerRequest(app.handler as Listener, req, res, N)
     ns[path] = best
   }
-  if (sink === 0 || app.cache.getStats().hits < N) throw new Error('the cached route did not answer from the cache')
+  if (sent() === 0 || app.cache.getStats().hits < N) throw new Error('the cached route did not answer from the cache')
   console.log('\nthrough the app, no sockets (CPU ns per request, best of 5 × 500,000)')
   console.log('| route | ns/request |\n|---|---:|')
   console.log(`| plain text route | ${ns['/plain'].toFixed(0)} |\n| @cached route, hit | ${ns['/cached-text'].toFixed(0)} |`)

@@ -36,7 +36,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 1)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
 
-const items = (limit: number) => Array.from({ length: limit }, (_, i) => ({ id: i, name: `item ${i}` }))
+export const items = (limit: number) => Array.from({ length: limit }, (_, i) => ({ id: i, name: `item ${i}` }))
 
 // ---------------------------------------------------------------- servers (child processes)
 
@@ -50,30 +50,33 @@ export interface StartedServer {
   close(): Promise<void>
 }
 
+/** The bare node:http server's listener: a hand-written if/else over the three routes. */
+export function bareHandler(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const url = req.url!
+  const q = url.indexOf('?')
+  const path = q === -1 ? url : url.slice(0, q)
+  if (req.method === 'GET' && path === '/') {
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': 13 })
+    res.end('Hello, World!')
+  } else if (req.method === 'GET' && path.startsWith('/user/') && path.indexOf('/', 6) === -1) {
+    const body = JSON.stringify({ id: decodeURIComponent(path.slice(6)) })
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
+    res.end(body)
+  } else if (req.method === 'GET' && path === '/api/v1/items') {
+    const limit = Number(new URLSearchParams(q === -1 ? '' : url.slice(q + 1)).get('limit') ?? 10)
+    const body = JSON.stringify(items(limit))
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
+    res.end(body)
+  } else {
+    res.writeHead(404, { 'content-length': 0 })
+    res.end()
+  }
+}
+
 /** Start one implementation in this process (exported for test/app/bench-answers.test.ts). */
 export async function startServer(kind: ServerKind): Promise<StartedServer> {
   if (kind === 'node') {
-    const server = http.createServer((req, res) => {
-      const url = req.url!
-      const q = url.indexOf('?')
-      const path = q === -1 ? url : url.slice(0, q)
-      if (req.method === 'GET' && path === '/') {
-        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': 13 })
-        res.end('Hello, World!')
-      } else if (req.method === 'GET' && path.startsWith('/user/') && path.indexOf('/', 6) === -1) {
-        const body = JSON.stringify({ id: decodeURIComponent(path.slice(6)) })
-        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
-        res.end(body)
-      } else if (req.method === 'GET' && path === '/api/v1/items') {
-        const limit = Number(new URLSearchParams(q === -1 ? '' : url.slice(q + 1)).get('limit') ?? 10)
-        const body = JSON.stringify(items(limit))
-        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
-        res.end(body)
-      } else {
-        res.writeHead(404, { 'content-length': 0 })
-        res.end()
-      }
-    })
+    const server = http.createServer(bareHandler)
     return { port: await listenOn(server), close: () => new Promise<void>((r) => server.close(() => r())) }
   }
   if (kind === 'kiln' || kind === 'kiln+metrics' || kind === 'kiln-interpreter') {
