@@ -34,7 +34,7 @@ export function createRouteKey(plan: RouteKeyPlan): (ctx: KilnContext, identity:
     const host = hostOf(ctx, plan.trustProxy)
     memo.see(host)
     const params = ctx.params
-    const names = keyParams ?? Object.keys(params).sort()
+    const names = keyParams ?? paramNames(params)
     memo.see(names.length)
     for (let i = 0; i < names.length; i++) memo.see(params[names[i]])
     if (query === '*') memo.same = false
@@ -82,6 +82,14 @@ class KeyMemo {
     if (this.same && this.last[this.n] !== v) this.same = false
     this.last[this.n++] = v
   }
+}
+
+const NO_NAMES: string[] = []
+
+/** The param names in sorted order; a route without params (the common cached page) allocates nothing. */
+function paramNames(params: Record<string, string>): string[] {
+  for (const _ in params) return Object.keys(params).sort()
+  return NO_NAMES
 }
 
 function hostOf(ctx: KilnContext, trustProxy: boolean | undefined): string {
