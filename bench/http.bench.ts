@@ -1,11 +1,11 @@
 /**
- * HTTP throughput: kiln (compiled router) vs bare node:http (hand-written if/else), Fastify and
- * Hono (@hono/node-server), on three routes. Each server runs in its own child process pinned to
+ * HTTP throughput: kiln (compiled router) vs bare node:http (hand-written if/else), Fastify, Hono
+ * (@hono/node-server) and h3 2 (Nitro's HTTP layer), on three routes. Each server runs in its own child process pinned to
  * CPU 1; the load generator (wrk, else autocannon) is pinned to CPU 0; 127.0.0.1 only.
  *
  *   npm run bench:http            # 3 rounds × (route × server) of 3 s, after a 1 s warmup each
  *   BENCH_SECONDS=10 BENCH_ROUNDS=5 BENCH_CONNECTIONS=100 BENCH_SERVERS=kiln,fastify npm run bench:http
- *   (servers: kiln, kiln+metrics, kiln-interpreter, fastify, hono; bare node:http always runs)
+ *   (servers: kiln, kiln+metrics, kiln-interpreter, fastify, hono, h3; bare node:http always runs)
  *
  * All servers start at once (an idle server costs nothing) and are measured in turns (the order
  * rotates every round and route), round after round; each ratio is taken within a round and the
@@ -20,7 +20,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { hasWrk, load as loadUrl, median, type LoadResult } from './load.js'
 
-export const ALL_SERVERS = ['node', 'kiln', 'kiln+metrics', 'kiln-interpreter', 'fastify', 'hono'] as const
+export const ALL_SERVERS = ['node', 'kiln', 'kiln+metrics', 'kiln-interpreter', 'fastify', 'hono', 'h3'] as const
 export type ServerKind = (typeof ALL_SERVERS)[number]
 // BENCH_SERVERS=node,kiln measures a subset (bare node:http is always included: it is the baseline).
 const SERVERS = ALL_SERVERS.filter((s) => s === 'node' || !process.env.BENCH_SERVERS || process.env.BENCH_SERVERS.split(',').includes(s))
@@ -107,6 +107,16 @@ export async function startServer(kind: ServerKind): Promise<StartedServer> {
     f.get('/api/v1/items', async (req) => items(Number((req.query as { limit?: string }).limit ?? 10)))
     await f.listen({ port: 0, host: '127.0.0.1' })
     return { port: (f.server.address() as { port: number }).port, close: () => f.close() }
+  }
+  if (kind === 'h3') {
+    // h3 2 (Nitro's HTTP layer) through its own node:http adapter.
+    const { H3, getQuery, getRouterParam, toNodeHandler } = await import('h3')
+    const h = new H3()
+    h.get('/', () => 'Hello, World!')
+    h.get('/user/:id', (event) => ({ id: getRouterParam(event, 'id') }))
+    h.get('/api/v1/items', (event) => items(Number((getQuery(event) as { limit?: string }).limit ?? 10)))
+    const server = http.createServer(toNodeHandler(h))
+    return { port: await listenOn(server), close: () => new Promise<void>((r) => server.close(() => r())) }
   }
   const { Hono } = await import('hono')
   const { serve: honoServe } = await import('@hono/node-server')
