@@ -79,7 +79,14 @@ export class KilnResponse {
  */
 export class PreparedResponse extends KilnResponse {
   declare body: Buffer
-  constructor(status: number, headers: Record<string, string | string[]>, body: Buffer) {
+  constructor(
+    status: number,
+    /** This response's own object (the app may add Vary and Content-Encoding to it). */
+    headers: Record<string, string | string[]>,
+    body: Buffer,
+    /** Compressed forms of `body` by content coding, shared by every response with this body. */
+    readonly variants: Map<string, Buffer> | undefined = undefined,
+  ) {
     super(status, headers, body)
   }
 }

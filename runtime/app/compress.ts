@@ -106,6 +106,15 @@ export function addVary(vary: string | string[] | undefined): string {
   return `${v}, Accept-Encoding`
 }
 
+/**
+ * The ETag of a compressed representation: weak (`W/"x"`), as nginx does. A strong ETag promises
+ * the same bytes, which a compressed body is not; `W/` keeps If-None-Match working, since that
+ * header is compared weakly (RFC 9110 13.1.2).
+ */
+export function weakEtag<T extends string | string[] | undefined>(etag: T): T {
+  return (typeof etag === 'string' && etag.startsWith('"') ? 'W/' + etag : etag) as T
+}
+
 /** Whether a response with these headers and status may be compressed at all. */
 export function mayCompress(status: number, headers: Record<string, string | string[]>): boolean {
   if (status < 200 || status === 204 || status === 206 || status === 304) return false

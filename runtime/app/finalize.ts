@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
 import type { KilnResponse } from '../types.js'
 import {
-  ASYNC_COMPRESS_BYTES, addVary, compressAsync, compressStream, compressSync, mayCompress, negotiateEncoding,
+  ASYNC_COMPRESS_BYTES, addVary, compressAsync, compressStream, compressSync, mayCompress, negotiateEncoding, weakEtag,
 } from './compress.js'
 import type { ResolvedCompression } from './options.js'
 
@@ -44,6 +44,7 @@ export function finalize(
     const enc = negotiateEncoding(acceptEncoding(request), c)
     if (enc === undefined) return bytes(status, headers, buf)
     headers['content-encoding'] = enc
+    if (headers.etag !== undefined) headers.etag = weakEtag(headers.etag)
     if (buf.byteLength < ASYNC_COMPRESS_BYTES) return bytes(status, headers, compressSync(buf, enc, c))
     return compressAsync(buf, enc, c).then((out) => bytes(status, headers, out))
   }
@@ -53,6 +54,7 @@ export function finalize(
     const enc = negotiateEncoding(acceptEncoding(request), c)
     if (enc !== undefined) {
       headers['content-encoding'] = enc
+      if (headers.etag !== undefined) headers.etag = weakEtag(headers.etag)
       delete headers['content-length']
       const z = compressStream(enc, c)
       stream.on('error', (error) => z.destroy(error))

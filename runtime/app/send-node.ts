@@ -8,6 +8,7 @@ import type { ServerResponse } from 'node:http'
 import { KilnResponse, PreparedResponse } from '../types.js'
 import type { App } from './app.js'
 import type { Context, NodeResponse } from './context.js'
+import { ASYNC_COMPRESS_BYTES, addVary, compressAsync, compressSync, mayCompress, negotiateEncoding, weakEtag } from './compress.js'
 import { finalize, type Finished } from './finalize.js'
 import { JSON_TYPE, TEXT_TYPE, toResponse } from './render.js'
 
@@ -77,18 +78,57 @@ function sendString(app: App, ctx: Context, res: NodeResponse, body: string, typ
 
 /**
  * A cache hit: its headers and Content-Length are final, so they go out as they are, without the
- * copies `finalize` makes. Only when nothing would change them: no context headers, no compression
- * to negotiate, a status with a body, HTTP/1.1 and the app not closing. Else false: the general path.
+ * copies `finalize` makes; a body to compress takes the variant compressed for an earlier hit (or
+ * makes it, once). Only when nothing else would change the response: no context headers, a status
+ * with a body, HTTP/1.1 and the app not closing. Else false: the general path.
  */
 function sendPrepared(app: App, ctx: Context, res: NodeResponse, r: PreparedResponse): boolean {
   const status = r.status
+  if (ctx._headers !== null || app._closing || status < 200 || status === 204 || status === 304 || ctx.req?.httpVersionMajor !== 1) return false
   const c = app._options.compression
-  if (ctx._headers !== null || app._closing || (c !== false && r.body.byteLength >= c.threshold)) return false
-  if (status < 200 || status === 204 || status === 304 || ctx.req?.httpVersionMajor !== 1) return false
-  res.writeHead(status, r.headers)
-  res.end(r.body)
-  app._finish(ctx, status, r.headers)
+  const body = r.body
+  const headers = r.headers
+  if (c === false || body.byteLength < c.threshold || r.variants === undefined || !mayCompress(status, headers)) {
+    writePrepared(app, ctx, res, status, headers, body)
+    return true
+  }
+  headers.vary = addVary(headers.vary)
+  const accept = ctx.headers['accept-encoding']
+  const enc = negotiateEncoding(typeof accept === 'string' ? accept : undefined, c)
+  if (enc === undefined) {
+    writePrepared(app, ctx, res, status, headers, body)
+    return true
+  }
+  headers['content-encoding'] = enc
+  if (headers.etag !== undefined) headers.etag = weakEtag(headers.etag)
+  const variants = r.variants
+  const packed = variants.get(enc)
+  if (packed !== undefined) writePrepared(app, ctx, res, status, headers, packed)
+  else if (body.byteLength < ASYNC_COMPRESS_BYTES) {
+    const made = compressSync(body, enc, c)
+    variants.set(enc, made)
+    writePrepared(app, ctx, res, status, headers, made)
+  } else {
+    compressAsync(body, enc, c).then(
+      (made) => {
+        variants.set(enc, made)
+        try {
+          writePrepared(app, ctx, res, status, headers, made)
+        } catch (error) {
+          recover(app, ctx, res, error)
+        }
+      },
+      (error) => recover(app, ctx, res, error),
+    )
+  }
   return true
+}
+
+function writePrepared(app: App, ctx: Context, res: NodeResponse, status: number, headers: Record<string, string | string[]>, body: Buffer): void {
+  headers['content-length'] = String(body.byteLength)
+  res.writeHead(status, headers)
+  res.end(body)
+  app._finish(ctx, status, headers)
 }
 
 /** Send a KilnResponse (the general path). */

@@ -58,7 +58,10 @@ export function strongEtag(body: Uint8Array): string {
 export function replay(stored: StoredResponse, ctx: KilnContext, xCache: string, ageSeconds: number): KilnResponse {
   const inm = ctx.headers['if-none-match']
   if (inm !== undefined && etagMatches(inm, stored.etag)) {
-    const h: Record<string, string | string[]> = { etag: stored.etag, age: String(ageSeconds), 'x-cache': xCache }
+    // A client that holds a compressed variant names its weak form (see the app's compression):
+    // the 304 carries the ETag that client's 200 had.
+    const etag = inm.includes('W/' + stored.etag) ? 'W/' + stored.etag : stored.etag
+    const h: Record<string, string | string[]> = { etag, age: String(ageSeconds), 'x-cache': xCache }
     const s = stored.headers
     if (s['cache-control'] !== undefined) h['cache-control'] = s['cache-control']
     if (s['vary'] !== undefined) h['vary'] = s['vary']
@@ -67,7 +70,7 @@ export function replay(stored: StoredResponse, ctx: KilnContext, xCache: string,
   const headers = { ...stored.template }
   headers['age'] = String(ageSeconds)
   headers['x-cache'] = xCache
-  return new PreparedResponse(stored.status, headers, stored.body)
+  return new PreparedResponse(stored.status, headers, stored.body, stored.variants)
 }
 
 /** If-None-Match uses weak comparison (RFC 9110 13.1.2): `W/"x"` matches `"x"`; `*` matches all. */

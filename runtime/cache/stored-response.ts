@@ -1,3 +1,6 @@
+/** The smallest body counted with room for compressed variants (the app's default threshold). */
+const VARIANT_MIN_BYTES = 1024
+
 /**
  * A response ready to send from the cache: body bytes and headers computed once at store time,
  * so a hit copies one small object and re-serializes nothing.
@@ -11,6 +14,11 @@ export class StoredResponse {
    * on Node 20 against 0.07 µs for this).
    */
   readonly template: Record<string, string | string[]>
+  /**
+   * The body compressed per content coding (`br`, `gzip`), made by the app on the first hit that
+   * negotiates one and kept for every later hit: a hit never compresses the same bytes again.
+   */
+  readonly variants = new Map<string, Buffer>()
 
   constructor(
     readonly status: number,
@@ -22,6 +30,9 @@ export class StoredResponse {
   ) {
     let size = body.byteLength + 64
     for (const name in headers) size += name.length + String(headers[name]).length + 4
+    // Room for the compressed variants a body of a compressible size may get later (text compresses
+    // to well under a quarter of its size, and there are at most two variants).
+    if (body.byteLength >= VARIANT_MIN_BYTES) size += Math.ceil(body.byteLength / 2)
     this.size = size
     // content-length too: the app's send path copies the headers and sets it, which then is no
     // new key either (its value is this body's length, so it is right as it stands).
