@@ -14,6 +14,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
+import zlib from 'node:zlib'
 import { LRUCache } from 'lru-cache'
 import { bench, do_not_optimize, run, summary } from 'mitata'
 import { createApp } from '../dist/runtime/app/index.js'
@@ -106,7 +107,8 @@ async function appPath(): Promise<void> {
 // ---------------------------------------------------------------- 2. HTTP (child server)
 
 async function serve(): Promise<void> {
-  const app = createApp({ compression: false } as never)
+  // Compression on (the default): bodies under 1 KiB, and requests without Accept-Encoding, are sent as they are.
+  const app = createApp({ logger: false })
   app.get('/plain', () => 'Hello, World!')
   app.get('/uncached-text', workThenHello)
   app.get('/cached-text', cached(workThenHello, { ttl: 3600 }))
@@ -131,13 +133,17 @@ function startChild(): Promise<{ child: ChildProcess; port: number }> {
   })
 }
 
-function get(port: number, path: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     http
-      .get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-        let body = ''
-        res.on('data', (c) => (body += c))
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }))
+      .get({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks)
+          const body = res.headers['content-encoding'] === 'br' ? zlib.brotliDecompressSync(raw) : raw
+          resolve({ status: res.statusCode!, headers: res.headers, body: body.toString() })
+        })
       })
       .on('error', reject)
   })
@@ -152,6 +158,10 @@ async function checkAnswers(port: number): Promise<void> {
   await get(port, '/cached')
   const hit = await get(port, '/cached')
   if (hit.status !== 200 || hit.body !== want || hit.headers['x-cache'] !== 'HIT') throw new Error(`cached route answers wrongly: ${hit.headers['x-cache']}`)
+  for (const path of ['/uncached', '/cached']) {
+    const br = await get(port, path, { 'accept-encoding': 'br' })
+    if (br.headers['content-encoding'] !== 'br' || br.body !== want) throw new Error(`${path} answers Accept-Encoding: br wrongly`)
+  }
   if ((await get(port, '/uncached-text')).body !== 'Hello, World!') throw new Error('uncached text route answers wrongly')
   await get(port, '/cached-text')
   const textHit = await get(port, '/cached-text')
@@ -165,8 +175,12 @@ async function httpBench(): Promise<void> {
   const useWrk = hasWrk()
   try {
     await checkAnswers(port)
-    const paths = ['/plain', '/uncached-text', '/cached-text', '/uncached', '/cached']
-    const run = (p: string, seconds: number) => load(child.pid!, `http://127.0.0.1:${port}${p}`, seconds, CONNECTIONS, useWrk)
+    const paths = ['/plain', '/uncached-text', '/cached-text', '/uncached', '/cached', '/uncached br', '/cached br']
+    // `<path> br`: the request says Accept-Encoding: br (a browser's choice), so the body is compressed.
+    const run = (p: string, seconds: number) => {
+      const [path, enc] = p.split(' ')
+      return load(child.pid!, `http://127.0.0.1:${port}${path}`, seconds, CONNECTIONS, useWrk, enc ? { 'accept-encoding': enc } : {})
+    }
     for (const p of paths) run(p, 1) // warmup
     const results: Record<string, LoadResult[]> = {}
     for (let r = 0; r < ROUNDS; r++) {
@@ -190,6 +204,8 @@ async function httpBench(): Promise<void> {
       '/cached-text': '@cached work route, hit (13 B)',
       '/uncached': 'JSON route, uncached (50 items, 3.4 KB)',
       '/cached': '@cached JSON route, hit (3.4 KB)',
+      '/uncached br': 'JSON route, uncached, brotli (3.4 KB → 0.5 KB)',
+      '/cached br': '@cached JSON route, hit, brotli',
     }
     for (const p of paths) {
       console.log(
@@ -201,7 +217,8 @@ async function httpBench(): Promise<void> {
         `${show(ratios('/cached-text', '/plain', cpu, true))} by server CPU per request (goal ≥ 0.95)`,
     )
     console.log(
-      `cached hit / uncached: ${show(ratios('/cached-text', '/uncached-text', rps, false))} (13 B), ${show(ratios('/cached', '/uncached', rps, false))} (JSON)`,
+      `cached hit / uncached: ${show(ratios('/cached-text', '/uncached-text', rps, false))} (13 B), ${show(ratios('/cached', '/uncached', rps, false))} (JSON), ` +
+        `${show(ratios('/cached br', '/uncached br', rps, false))} (JSON, brotli)`,
     )
   } finally {
     child.kill('SIGKILL')

@@ -31,12 +31,13 @@ export function cpuTicks(pid: number): number {
 }
 
 /** Load `url` for `seconds` with `connections`; throws on any non-2xx answer. */
-export function load(pid: number, url: string, seconds: number, connections: number, useWrk: boolean): LoadResult {
+export function load(pid: number, url: string, seconds: number, connections: number, useWrk: boolean, headers: Record<string, string> = {}): LoadResult {
+  const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`])
   const before = cpuTicks(pid)
   let rps: number
   let requests: number
   if (useWrk) {
-    const out = execFileSync('taskset', ['-c', '0', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, url], { encoding: 'utf8', timeout: (seconds + 30) * 1000 })
+    const out = execFileSync('taskset', ['-c', '0', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, ...headerArgs, url], { encoding: 'utf8', timeout: (seconds + 30) * 1000 })
     const m = /Requests\/sec:\s+([\d.]+)/.exec(out)
     const n = /(\d+) requests in/.exec(out)
     if (!m || !n) throw new Error(`cannot read wrk output:\n${out}`)
@@ -45,7 +46,7 @@ export function load(pid: number, url: string, seconds: number, connections: num
     requests = Number(n[1])
   } else {
     const bin = join(import.meta.dirname, '..', 'node_modules', '.bin', 'autocannon')
-    const out = execFileSync('taskset', ['-c', '0', bin, '-c', String(connections), '-d', String(seconds), '-j', url], {
+    const out = execFileSync('taskset', ['-c', '0', bin, '-c', String(connections), '-d', String(seconds), '-j', ...headerArgs, url], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
       timeout: (seconds + 30) * 1000,
