@@ -41,7 +41,9 @@ function recover(app: App, ctx: Context, res: NodeResponse, error: unknown): voi
 /** Send `value`; throws only before anything was written. */
 export function sendNode(app: App, ctx: Context, res: NodeResponse, value: unknown): void {
   if (typeof value === 'string') return sendString(app, ctx, res, value, TEXT_TYPE)
-  if (value instanceof PreparedResponse && sendPrepared(app, ctx, res, value)) return
+  if (value instanceof KilnResponse) {
+    if (value instanceof PreparedResponse ? sendPrepared(app, ctx, res, value) : typeof value.body === 'string' && sendTextResponse(app, ctx, res, value)) return
+  }
   if (typeof value === 'object' && value !== null && !(value instanceof KilnResponse)) {
     const proto = Object.getPrototypeOf(value)
     if (proto === Object.prototype || proto === Array.prototype || proto === null) {
@@ -74,6 +76,26 @@ function sendString(app: App, ctx: Context, res: NodeResponse, body: string, typ
   res.writeHead(status, headers)
   res.end(body)
   app._finish(ctx, status, headers)
+}
+
+/**
+ * A KilnResponse with a text body (`ctx.json`, `ctx.text`, `ctx.html`) that needs no compression:
+ * one copy of its headers (the object may be shared: never written to), its length, and out. The
+ * general path would also turn the text into a Buffer first. Else false.
+ */
+function sendTextResponse(app: App, ctx: Context, res: NodeResponse, r: KilnResponse): boolean {
+  const status = r.status
+  if (ctx._headers !== null || app._closing || status < 200 || status === 204 || status === 304 || ctx.req?.httpVersionMajor !== 1) return false
+  const body = r.body as string
+  const length = Buffer.byteLength(body)
+  const c = app._options.compression
+  if (c !== false && length >= c.threshold) return false
+  const headers: Record<string, string | string[]> = Object.assign({}, r.headers)
+  headers['content-length'] = String(length)
+  res.writeHead(status, headers)
+  res.end(body)
+  app._finish(ctx, status, headers)
+  return true
 }
 
 /**
