@@ -1,5 +1,6 @@
 /**
- * Checkout. The fast path (an idle connection, nobody queued ahead) is synchronous bookkeeping.
+ * Checkout. The fast path (an idle connection, nobody queued ahead) is synchronous bookkeeping
+ * and returns the connection itself.
  * Otherwise the caller joins a bounded FIFO queue with one deadline (`acquireTimeout`) that
  * covers waiting, validating and any retries: nothing waits longer, whatever the database does.
  */
@@ -127,8 +128,12 @@ async function acquireValidated(ctx: PoolContext, first: Conn, startedAt: number
   return wait(ctx, startedAt, site)
 }
 
-/** Check out a connection for the caller at `site` (its stack, when leak detection is on). */
-export function acquire(ctx: PoolContext, site: Conn['site']): Promise<Conn> {
+/**
+ * Check out a connection for the caller at `site` (its stack, when leak detection is on). The
+ * connection itself when one is idle and nobody is queued ahead (no promise, no microtask: the
+ * common case under load below `max`), else a promise of it.
+ */
+export function acquire(ctx: PoolContext, site: Conn['site']): Conn | Promise<Conn> {
   if (ctx.closing) return Promise.reject(new PoolClosedError())
   const now = ctx.o.clock.now()
   if (ctx.waiters.length === 0) {
@@ -136,7 +141,7 @@ export function acquire(ctx: PoolContext, site: Conn['site']): Promise<Conn> {
     if (conn !== undefined) {
       if (now - conn.lastUsedAt > ctx.o.validateAfterIdle) return acquireValidated(ctx, conn, now, site)
       leaseConnection(ctx, conn, now, site)
-      return Promise.resolve(conn)
+      return conn
     }
   }
   return wait(ctx, now, site)

@@ -93,12 +93,17 @@ export function createPool(options: PoolOptions = {}): Pool {
     }
   }
 
+  const toLease = (conn: Conn): PoolConnection => new Lease(ctx, conn)
+
   function connect(): Promise<PoolConnection> {
-    return acquire(ctx, siteOf(connect)).then((conn) => new Lease(ctx, conn))
+    const got = acquire(ctx, siteOf(connect))
+    // An idle connection: the lease now, without a .then() hop through the microtask queue.
+    return got instanceof Promise ? got.then(toLease) : Promise.resolve(new Lease(ctx, got))
   }
 
   async function query<R extends QueryResultRow = any>(text: string | QueryConfig, values?: QueryValues): Promise<QueryResult<R>> {
-    const conn = await acquire(ctx, siteOf(query))
+    const got = acquire(ctx, siteOf(query))
+    const conn = got instanceof Promise ? await got : got
     let failure: unknown
     try {
       return await runQuery<R>(ctx, conn, text, values)

@@ -89,6 +89,31 @@ describe('checkout', () => {
     expect(pool.getStats()).toMatchObject({ pending: 0, used: 0, idle: 1 })
   })
 
+  it('a released connection goes straight to the first waiter, in arrival order, connect and query callers alike', async () => {
+    const pool = open({ max: 1, applicationName: uniqueAppName('fifo') })
+    const first = pool.connect()
+    // An idle-or-opening slot: the first caller is not queued behind anyone.
+    const held = await within(first, 5000, 'the first connection')
+    const order: string[] = []
+    const a = pool.connect().then((db) => (order.push('a'), db))
+    const b = pool.query('select 2 as n').then((result) => void order.push(`b${result.rows[0].n}`))
+    const c = pool.connect().then((db) => (order.push('c'), db.release()))
+    expect(pool.getStats()).toMatchObject({ pending: 3, used: 1, idle: 0 })
+    held.release()
+    // Handed over at release: never idle in between, so nobody can jump the queue.
+    expect(pool.getStats()).toMatchObject({ pending: 2, used: 1, idle: 0 })
+    const dbA = await within(a, 5000, 'waiter a')
+    expect(order).toEqual(['a'])
+    dbA.release()
+    await within(Promise.all([b, c]), 5000, 'waiters b and c')
+    expect(order).toEqual(['a', 'b2', 'c'])
+    expect(pool.getStats()).toMatchObject({ pending: 0, used: 0, idle: 1, created: 1 })
+    // With a connection idle and nobody waiting, checkout takes it at once (before any await).
+    const next = pool.connect()
+    expect(pool.getStats()).toMatchObject({ used: 1, idle: 0 })
+    ;(await next).release()
+  })
+
   it('a caller that waits past acquireTimeout gets PoolExhaustedError with status 503 and Retry-After', async () => {
     const pool = open({ max: 1, acquireTimeout: 100, applicationName: uniqueAppName('timeout') })
     const held = await pool.connect()
