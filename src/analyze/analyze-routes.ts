@@ -97,7 +97,8 @@ function reportUnreached(w: WalkState): void {
   }
 }
 
-function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
+/** Diagnostics without repeats, by file, line, column and message: the order every analysis returns. */
+export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>()
   const unique = list.filter((d) => {
     const key = `${d.code}\0${d.loc?.file}\0${d.loc?.line}\0${d.loc?.column}\0${d.message}`

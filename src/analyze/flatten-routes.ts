@@ -49,7 +49,8 @@ export function flattenRoutes(w: WalkState, roots: AppState[]): AnalyzedRoute[] 
   return out
 }
 
-function finishRoute(w: WalkState, draft: RouteDraft, prefixes: PrefixDraft[], index: number, app: string): AnalyzedRoute {
+/** A route draft as the final route at `index` of root app `app`, with `prefixes` (outermost first) joined. */
+export function finishRoute(w: WalkState, draft: RouteDraft, prefixes: PrefixDraft[], index: number, app: string): AnalyzedRoute {
   let path = ''
   for (const p of prefixes) path = joinPath(path, p.path)
   path = joinPath(path, draft.localPath) || '/'
