@@ -10,6 +10,8 @@ export interface KilnStats {
   analyses: number
   /** Analyses avoided: an edit inside one plain handler's body shifted the last one instead. */
   patches: number
+  /** Analyses avoided: one file's route registrations changed, and only they were walked again. */
+  splices: number
   /** Router modules served (load hook). */
   routerLoads: number
   /** Dev-server updates kiln sent because a route table's hash changed. */
@@ -34,6 +36,11 @@ export interface KilnPluginContext {
    * bundler that can load it itself needs neither to read it nor to call transform.
    */
   leavesUnchanged(id: string): boolean
+  /**
+   * A module's text on disk, for a bundler that reads files itself (esbuild): not read again
+   * when its stat is the one seen at the last read.
+   */
+  readSource(id: string): string | undefined
   /** Edits of one module, or null. Runs (or refreshes) the analysis first when needed. */
   transform(code: string, id: string): TransformOutput | null
   /** Absolute files the module's output depends on besides itself: the bundler should watch them. */

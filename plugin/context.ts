@@ -6,16 +6,18 @@
 import { resolve } from 'node:path'
 import { Project, ts } from 'ts-morph'
 import { analyzeRoutes } from '../src/analyze/analyze-routes.js'
+import { reanalyzeFile } from '../src/analyze/reanalyze-file.js'
 import type { AnalysisResult } from '../src/analyze/types.js'
 import { compileApps, type CompileCache, type CompiledApps } from '../src/emit/compile-apps.js'
-import { planEmission, type EmissionPlan } from '../src/emit/plan-emission.js'
+import { planEmission, type EmissionPlan, type ModuleEmission } from '../src/emit/plan-emission.js'
 import { transformModule, type TransformOutput } from '../src/emit/transform-module.js'
 import { routerKeyOf } from '../src/emit/virtual-ids.js'
 import type { Diagnostic } from '../src/types.js'
 import type { KilnPluginContext, KilnStats } from './context-types.js'
-import { cleanId, mayCreateApp, readText, relativePath, SCRIPT } from './module-ids.js'
+import { cleanId, mayCreateApp, relativePath, SCRIPT } from './module-ids.js'
 import { resolveKilnOptions, type KilnOptions } from './options.js'
 import { patchAnalysis } from './patch-analysis.js'
+import { createSourceReader } from './source-reader.js'
 import { createOutputState, outputKey, writeOutputs } from './write-outputs.js'
 
 export type { KilnPluginContext, KilnStats } from './context-types.js'
@@ -23,7 +25,7 @@ export { cleanId } from './module-ids.js'
 
 export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPluginContext {
   let options = resolveKilnOptions(userOptions)
-  const stats: KilnStats = { analyses: 0, patches: 0, routerLoads: 0, routerUpdates: 0 }
+  const stats: KilnStats = { analyses: 0, patches: 0, splices: 0, routerLoads: 0, routerUpdates: 0 }
   const entries = new Set<string>(options.entry)
   let project: Project | undefined
   let analysis: AnalysisResult | undefined
@@ -39,26 +41,29 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
   let lastChange: { file: string; text: string | undefined; changed: string[] } | undefined
   const output = createOutputState()
   const compileCache: CompileCache = new Map()
+  const reader = createSourceReader()
   /** Last output per module: a rebuild re-sends unchanged modules, and their edits did not change. */
-  const transformed = new Map<string, { code: string; key: string; out: TransformOutput | null }>()
+  const transformed = new Map<string, { code: string; emission: ModuleEmission; key: string; out: TransformOutput | null }>()
   /** What the outputs were last written for: an unchanged analysis rewrites nothing. */
   let writtenFor: string | undefined
 
   const rel = (abs: string) => relativePath(options.root, abs)
 
-  function analyze(overrides: Map<string, string>): void {
-    entriesChanged = false
-    project ??= new Project({
+  const getProject = () =>
+    (project ??= new Project({
       useInMemoryFileSystem: true,
       compilerOptions: { allowJs: true, experimentalDecorators: true, target: ts.ScriptTarget.ESNext },
-    })
+    }))
+
+  function analyze(overrides: Map<string, string>): void {
+    entriesChanged = false
     const read = new Map<string, string>()
     const result = analyzeRoutes({
       entry: [...entries].sort(),
       root: options.root,
-      project,
+      project: getProject(),
       readFile(file) {
-        const text = overrides.get(file) ?? readText(file)
+        const text = overrides.get(file) ?? reader.read(file)
         if (text !== undefined) read.set(file, text)
         return text
       },
@@ -90,13 +95,15 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
 
   /**
    * Re-analyze when a file the analysis read has different text now (compared by content). One
-   * file edited inside a plain handler's body is patched instead (patch-analysis.ts).
+   * file edited inside a plain handler's body is patched instead (patch-analysis.ts); one file
+   * whose change stays within its route registrations is re-walked alone and spliced in
+   * (src/analyze/reanalyze-file.ts).
    */
   function refresh(overrides: Map<string, string>): void {
     const changed: [string, string | undefined][] = []
     if (analysis !== undefined && stale) {
       for (const [file, text] of texts) {
-        const now = overrides.get(file) ?? readText(file)
+        const now = overrides.get(file) ?? reader.read(file)
         if (now !== text) changed.push([file, now])
       }
     } else {
@@ -107,10 +114,18 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
     if (changed.length === 0) return
     const [file, now] = changed[0]!
     if (changed.length === 1 && now !== undefined) {
-      const patched = patchAnalysis(analysis, rel(file), texts.get(file)!, now)
+      const before = texts.get(file)!
+      const patched = patchAnalysis(analysis, rel(file), before, now)
       if (patched !== undefined) {
         stats.patches++
         return derive(patched, new Map(texts).set(file, now))
+      }
+      // The other files are as the last analysis read them (only this one changed).
+      const readFile = (f: string) => texts.get(f) ?? reader.read(f)
+      const spliced = reanalyzeFile(analysis, { root: options.root, project: getProject(), readFile, runtimeModules: runtimeModules() }, file, before, now)
+      if (spliced !== undefined) {
+        stats.splices++
+        return derive(spliced, new Map(texts).set(file, now))
       }
     }
     analyze(overrides)
@@ -169,12 +184,20 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
       if (!texts.has(abs)) return null
       const emission = plan?.modules.get(rel(abs))
       if (emission === undefined) return null
-      const key = JSON.stringify(emission)
       const last = transformed.get(abs)
-      if (last !== undefined && last.code === code && last.key === key) return last.out
+      // The plan is rebuilt only after an analysis: the same emission object means the same edits.
+      if (last !== undefined && last.code === code && last.emission === emission) return last.out
+      const key = JSON.stringify(emission)
+      if (last !== undefined && last.code === code && last.key === key) {
+        last.emission = emission
+        return last.out
+      }
       const out = transformModule(code, emission, { sourceFile: abs, runtimeModule: options.runtimeModule })
-      transformed.set(abs, { code, key, out })
+      transformed.set(abs, { code, emission, key, out })
       return out
+    },
+    readSource(id) {
+      return reader.read(cleanId(id))
     },
     watchFiles(id) {
       const emission = plan?.modules.get(rel(cleanId(id)))

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises'
 import { dirname, extname } from 'node:path'
 import type { PluginBuild } from 'esbuild'
+import type { TransformOutput } from '../src/emit/transform-module.js'
 import type { KilnPluginContext } from './context-types.js'
 import { formatDiagnostic } from './format.js'
 
@@ -12,15 +12,25 @@ const SKIPPED = /[\\/]node_modules[\\/]/
  * undefined), so a rebuild re-parses only what changed. Diagnostics ride on the first module.
  */
 export function esbuildSetup(ctx: KilnPluginContext, build: PluginBuild): void {
-  build.onLoad({ filter: SOURCE_FILE, namespace: 'file' }, async (args) => {
+  // The contents sent for a module's output: a rebuild sends the same output again (esbuild
+  // wants contents for every module a plugin loads) without encoding its map again.
+  const sent = new WeakMap<TransformOutput, string>()
+  build.onLoad({ filter: SOURCE_FILE, namespace: 'file' }, (args) => {
     if (SKIPPED.test(args.path) || ctx.leavesUnchanged(args.path)) return undefined
-    const code = await readFile(args.path, 'utf8')
+    // Synchronous on purpose: the ~100 modules kiln edits are loaded on every rebuild, and an
+    // async read is four thread-pool round trips each while the build waits.
+    const code = ctx.readSource(args.path)
+    if (code === undefined) return undefined
     const out = ctx.transform(code, args.path)
     const diagnostics = ctx.takeDiagnostics()
     const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => ({ text: formatDiagnostic(d) }))
     const warnings = diagnostics.filter((d) => d.severity !== 'error').map((d) => ({ text: formatDiagnostic(d) }))
     if (out === null && errors.length === 0 && warnings.length === 0) return undefined
-    const contents = out === null ? code : `${out.code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(out.map.toString()).toString('base64')}`
+    let contents = out === null ? code : sent.get(out)
+    if (contents === undefined && out !== null) {
+      contents = `${out.code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(out.map.toString()).toString('base64')}`
+      sent.set(out, contents)
+    }
     // One error for all: like bundler.error elsewhere, the build stops with every error listed.
     const error = errors.length > 0 ? [{ text: errors.map((e) => e.text).join('\n') }] : []
     const watchFiles = ctx.watchFiles(args.path)

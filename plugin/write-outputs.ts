@@ -29,6 +29,8 @@ export interface OutputState {
   readPrevious: boolean
   /** The summary last printed, so an unchanged rebuild prints nothing. */
   printed: string | undefined
+  /** What routes.d.ts was last written from (its path, runtime module and route paths). */
+  dtsKey?: string
 }
 
 export function createOutputState(): OutputState {
@@ -44,7 +46,12 @@ export function writeOutputs(
 ): RouteStats {
   if (options.dts !== false) {
     const paths = compiled.apps.flatMap((a) => a.routes.map((r) => r.path))
-    writeIfChanged(state, options.dts, emitTypedRoutes(paths, { runtimeModule: options.runtimeModule }))
+    // The declaration depends on the paths alone: most rebuilds change none.
+    const key = `${options.dts}\n${options.runtimeModule}\n${paths.join('\n')}`
+    if (key !== state.dtsKey) {
+      writeIfChanged(state, options.dts, emitTypedRoutes(paths, { runtimeModule: options.runtimeModule }))
+      state.dtsKey = key
+    }
   }
   if (!state.readPrevious) {
     state.readPrevious = true
@@ -68,9 +75,12 @@ export function writeOutputs(
 }
 
 export function writeIfChanged(state: OutputState, path: string, text: string): boolean {
-  if (state.written.get(path) === text) return false
+  const last = state.written.get(path)
+  if (last === text) return false
   state.written.set(path, text)
-  if (readText(path) === text) return false
+  // The disk is compared once per process (a file the previous process left); after that, what
+  // this process last wrote is what is there, and re-reading a 1 MB report on every rebuild is not free.
+  if (last === undefined && readText(path) === text) return false
   mkdirSync(dirname(path), { recursive: true })
   writeFileSync(path, text)
   return true

@@ -82,9 +82,15 @@ describe('plugin context', () => {
     writeFileSync(file('main.ts'), read('main.ts') + '\n// edited\n')
     runBuild(ctx)
     expect(ctx.stats.analyses).toBe(1)
+    // A route path changed in the sub-app's module: only its registrations are walked again.
     writeFileSync(file('admin.ts'), read('admin.ts').replace("'/stats'", "'/statistics'"))
     runBuild(ctx)
-    expect(ctx.stats.analyses).toBe(2)
+    expect(ctx.stats).toMatchObject({ analyses: 1, splices: 1 })
+    expect(JSON.parse(readFileSync(join(dir, '.kiln/route-stats.json'), 'utf8')).routes.map((r: { path: string }) => r.path)).toContain('/admin/statistics')
+    // Anything else in it goes back to the analyzer.
+    writeFileSync(file('admin.ts'), read('admin.ts').replace('export const admin', 'export const ADMIN_VERSION = 2\nexport const admin'))
+    runBuild(ctx)
+    expect(ctx.stats).toMatchObject({ analyses: 2, splices: 1 })
   })
 
   it('an edit inside a plain handler body is patched, not re-analyzed, and later edits still land right', () => {

@@ -83,7 +83,7 @@ describe('kiln/vite dev server', () => {
   it('writes its own outputs in dev and never reacts to them', async () => {
     const dts = join(dir, '.kiln/routes.d.ts')
     expect(readFileSync(dts, 'utf8')).toContain('"/users/:id"')
-    const work = () => kilnCtx.stats.analyses + kilnCtx.stats.patches
+    const work = () => kilnCtx.stats.analyses + kilnCtx.stats.patches + kilnCtx.stats.splices
     const analyses = work()
     expect(kilnCtx.isOwnOutput(dts)).toBe(true)
     expect(kilnCtx.isOwnOutput(join(dir, '.kiln/route-stats.json'))).toBe(true)
