@@ -34,8 +34,9 @@ export function routeShape(path: string): { shape: RouteShape; params: string[];
   return { shape: wildcard ? 'wildcard' : params.length ? 'dynamic' : 'static', params, depth: segments.length }
 }
 
-function statsRoute(r: AnalyzedRoute): RouteStatsRoute {
+function statsRoute(r: AnalyzedRoute, depths: number[]): RouteStatsRoute {
   const shape = r.fallback ? null : routeShape(r.path)
+  if (shape) depths.push(shape.depth)
   let cached: RouteStatsRoute['cached'] = null
   if (r.cached) {
     const { key, ...options } = r.cached.options
@@ -70,7 +71,8 @@ const sortedRecord = <T>(entries: [string, T][]): Record<string, T> =>
   Object.fromEntries(entries.sort(([a], [b]) => (a === '*' ? 1 : b === '*' ? -1 : a < b ? -1 : a > b ? 1 : 0)))
 
 export function buildRouteStats(analysis: AnalysisResult, compiled?: CompileInfo): RouteStats {
-  const routes = analysis.routes.map(statsRoute)
+  const depths: number[] = []
+  const routes = analysis.routes.map((r) => statsRoute(r, depths))
   const methods = new Map<string, number>()
   for (const r of routes) methods.set(r.method, (methods.get(r.method) ?? 0) + 1)
   const apps: RouteStatsApp[] = analysis.apps
@@ -96,7 +98,7 @@ export function buildRouteStats(analysis: AnalysisResult, compiled?: CompileInfo
   return {
     schemaVersion: ROUTE_STATS_SCHEMA_VERSION,
     totalRoutes: routes.length,
-    maxDepth: routes.reduce((max, r) => (r.fallback ? max : Math.max(max, routeShape(r.path).depth)), 0),
+    maxDepth: depths.reduce((max, d) => Math.max(max, d), 0),
     methods: sortedRecord([...methods]),
     static: routes.filter((r) => r.shape === 'static').length,
     dynamic: routes.filter((r) => r.shape === 'dynamic').length,
