@@ -1,36 +1,46 @@
 /**
  * `npm run bench:pool`: checkout + `SELECT 1` + release through kiln's pool vs raw pg.Pool, at 1,
  * 10 and 50 concurrent callers, against the PostgreSQL on 127.0.0.1:5432 (db `test`; override
- * with DATABASE_URL). Both pools have max 10 and are warmed first; rounds interleave the
- * implementations (rotating which goes first) so drift on a busy machine hits all alike; each
- * cell is the median of its rounds. Goal: kiln / pg.Pool ≥ 0.95.
+ * with DATABASE_URL). Goal: kiln / pg.Pool ≥ 0.95 with kiln's defaults.
  *
- * Throughput is mostly the database's round trip; the client-side CPU per operation (this
- * process's user + system time / operations) is what the pool itself costs, and is steadier on a
- * busy machine.
+ * It times kiln's BUILT JavaScript (dist/), as users run it, not the TypeScript through tsx's
+ * loader: build first.
  *
- *   npm run bench:pool
- *   BENCH_SECONDS=3 BENCH_ROUNDS=7 npm run bench:pool
+ *   npx tsc -p tsconfig.build.json && npx tsx bench/pool.bench.ts
+ *   BENCH_SECONDS=2 BENCH_ROUNDS=9 npx tsx bench/pool.bench.ts
+ *   BENCH_CALLERS=50 BENCH_IMPLS=pg,kiln npx tsx bench/pool.bench.ts     # a subset
  *
- * kiln runs with its defaults (leak detection on, the acquiring stack captured at every checkout,
- * at most 12 frames), with `leakStackCapture: 'off'` (detection without stacks) and with leak
- * detection off, to show what each costs.
+ * Both pools have max 10 and are warmed first (BENCH_WARMUP s each, untimed). Rounds interleave
+ * the implementations (rotating which goes first) so drift in machine load hits all alike. Per
+ * cell: the median of its rounds; the ratios are per round (against pg.Pool's run of the same
+ * round), median and range. Throughput is mostly the database's round trip; the client CPU per
+ * operation (this process's user + system time / operations) is what the pool itself costs, and
+ * on a 2-core machine that CPU is also what limits throughput at 10 and 50 callers. The last line
+ * gives the per-round difference defaults − `leakStackCapture: 'off'`: what capturing the
+ * acquiring stack costs per checkout in place.
+ *
+ * Implementations (BENCH_IMPLS): `pg` raw pg.Pool; `kiln` kiln's defaults (leak detection on, the
+ * acquiring stack captured at every checkout); `nostack` `leakStackCapture: 'off'`; `noleak`
+ * leak detection off.
  *
  * First, without a database, the cost of one stack capture as a checkout pays it (a loop
  * microbench, median of 5 runs of 100,000 captures from 25 frames deep): nothing, a capture at the
- * process's `Error.stackTraceLimit` (what `'always'` did before), and kiln's `captureSite` (12
- * frames whatever the limit), at Node's default limit 10 and at a raised limit of 50.
- * `BENCH_CAPTURE_ONLY=1` stops after that table. Not a test: never run by `npm test`.
+ * process's `Error.stackTraceLimit`, and kiln's `captureSite`, at Node's default limit 10 and at a
+ * raised limit of 50. `BENCH_CAPTURE_ONLY=1` stops after that table. Not a test: never run by
+ * `npm test`.
  */
 import assert from 'node:assert/strict'
 import pg from 'pg'
-import { captureSite } from '../runtime/pool/capture-site.js'
-import { createPool, type Pool } from '../runtime/pool/index.js'
+// kiln as built (tsc -p tsconfig.build.json), not its TypeScript through tsx's loader.
+import { captureSite, SITE_FRAMES } from '../dist/runtime/pool/capture-site.js'
+import { createPool, type Pool } from '../dist/runtime/pool/index.js'
 
 const URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1)
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
-const CONCURRENCY = [1, 10, 50]
+const CONCURRENCY = (process.env.BENCH_CALLERS ?? '1,10,50').split(',').map(Number)
+const IMPLS = (process.env.BENCH_IMPLS ?? 'pg,kiln,nostack,noleak').split(',')
 const MAX = 10
 
 /** One checkout + SELECT 1 + release; resolves to the value read. */
@@ -63,9 +73,9 @@ interface Sample {
   cpuMicrosPerOp: number
 }
 
-/** `callers` loops running `op` for SECONDS. */
-async function measure(op: Op, callers: number): Promise<Sample> {
-  const end = performance.now() + SECONDS * 1000
+/** `callers` loops running `op` for `seconds`. */
+async function measure(op: Op, callers: number, seconds = SECONDS): Promise<Sample> {
+  const end = performance.now() + seconds * 1000
   let count = 0
   const loop = async () => {
     while (performance.now() < end) {
@@ -81,10 +91,13 @@ async function measure(op: Op, callers: number): Promise<Sample> {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+const range = (values: number[], digits: number) => `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`
 
+/** Check the answers, then run untimed until the JIT has settled (the first rounds would pay for compiling). */
 async function warm(op: Op): Promise<void> {
   const values = await Promise.all(Array.from({ length: MAX * 2 }, op))
   for (const value of values) assert.equal(value, 1, 'every implementation must answer SELECT 1 with 1')
+  await measure(op, MAX, WARMUP)
 }
 
 /** µs per call of `capture` from `depth` frames deep: median of 5 runs of 100,000 calls. */
@@ -109,73 +122,102 @@ function captureCost(): void {
     Error.captureStackTrace(site, entry)
     return site
   }
-  // Check before timing: kiln's capture keeps 12 frames and restores the process's limit.
+  // Check before timing: kiln's capture keeps SITE_FRAMES frames and restores the process's limit.
   const saved = Error.stackTraceLimit
   Error.stackTraceLimit = 50
   const deep = (n: number): { stack?: string } => (n === 0 ? captureSite(deep) : deep(n - 1))
-  assert.equal(deep(25).stack!.split('\n').length - 1, 12)
+  assert.equal(deep(25).stack!.split('\n').length - 1, SITE_FRAMES)
   assert.equal(Error.stackTraceLimit, 50)
   console.log('stack capture per checkout, 25 frames deep (µs, median of 5 × 100,000)')
-  console.log('| Error.stackTraceLimit | none | captureStackTrace at the limit (old \'always\') | captureSite, 12 frames (new default) | ratio old/new |')
-  console.log('|---:|---:|---:|---:|---:|')
+  console.log(`| Error.stackTraceLimit | none | captureStackTrace at the limit | captureSite, ${SITE_FRAMES} frames (kiln) |`)
+  console.log('|---:|---:|---:|---:|')
   for (const limit of [10, 50]) {
     Error.stackTraceLimit = limit
     const none = captureMicros(() => undefined, 25)
-    const old = captureMicros(plain, 25)
+    const plainMicros = captureMicros(plain, 25)
     const site = captureMicros(captureSite, 25)
-    console.log(`| ${limit} | ${none.toFixed(2)} | ${old.toFixed(2)} | ${site.toFixed(2)} | ${(old / site).toFixed(2)} |`)
+    console.log(`| ${limit} | ${none.toFixed(2)} | ${plainMicros.toFixed(2)} | ${site.toFixed(2)} |`)
   }
   Error.stackTraceLimit = saved
   console.log()
 }
 
+interface Impl {
+  key: string
+  name: string
+  op: Op
+  close(): Promise<void>
+}
+
+function makeImpl(key: string): Impl {
+  const kiln = (name: string, options: Parameters<typeof createPool>[0]): Impl => {
+    const pool = createPool({ connectionString: URL, max: MAX, applicationName: `kiln-bench-${key}`, ...options })
+    return { key, name, op: kilnOp(pool), close: () => pool.close() }
+  }
+  switch (key) {
+    case 'pg': {
+      const pool = new pg.Pool({ connectionString: URL, max: MAX, application_name: 'kiln-bench-raw' })
+      return { key, name: 'pg.Pool', op: rawOp(pool), close: () => pool.end() }
+    }
+    case 'kiln':
+      return kiln('kiln (defaults: stack per checkout)', {})
+    case 'nostack':
+      return kiln("kiln (leakStackCapture 'off')", { leakStackCapture: 'off' })
+    case 'noleak':
+      return kiln('kiln (no leak detection)', { leakDetectionThreshold: false })
+    default:
+      throw new Error(`BENCH_IMPLS: unknown implementation "${key}"; use pg, kiln, nostack, noleak`)
+  }
+}
+
 async function main(): Promise<void> {
   captureCost()
   if (process.env.BENCH_CAPTURE_ONLY === '1') return
-  const raw = new pg.Pool({ connectionString: URL, max: MAX, application_name: 'kiln-bench-raw' })
-  const kiln = createPool({ connectionString: URL, max: MAX, applicationName: 'kiln-bench-kiln' })
-  const kilnNoStacks = createPool({ connectionString: URL, max: MAX, applicationName: 'kiln-bench-nostacks', leakStackCapture: 'off' })
-  const kilnNoLeak = createPool({ connectionString: URL, max: MAX, applicationName: 'kiln-bench-noleak', leakDetectionThreshold: false })
-  const impls: Array<[string, Op]> = [
-    ['pg.Pool', rawOp(raw)],
-    ['kiln (defaults: stack per checkout)', kilnOp(kiln)],
-    ["kiln (leakStackCapture 'off')", kilnOp(kilnNoStacks)],
-    ['kiln (no leak detection)', kilnOp(kilnNoLeak)],
-  ]
+  if (!IMPLS.includes('pg')) IMPLS.unshift('pg') // the baseline of every ratio
+  const impls = IMPLS.map(makeImpl)
   try {
-    for (const [, op] of impls) await warm(op)
+    for (const impl of impls) await warm(impl.op)
     const rows: string[][] = []
+    const stackCost: string[] = []
     for (const callers of CONCURRENCY) {
-      const samples = new Map<string, Sample[]>()
+      const samples = new Map<string, Sample[]>(impls.map((impl) => [impl.key, []]))
       for (let round = 0; round < ROUNDS; round++) {
         // Rotate who goes first, so no implementation always runs right after another's garbage.
         for (let k = 0; k < impls.length; k++) {
-          const [name, op] = impls[(round + k) % impls.length]
-          samples.set(name, [...(samples.get(name) ?? []), await measure(op, callers)])
+          const impl = impls[(round + k) % impls.length]
+          samples.get(impl.key)!.push(await measure(impl.op, callers))
         }
       }
-      const ops = (name: string) => median(samples.get(name)!.map((s) => s.opsPerSecond))
-      const cpu = (name: string) => median(samples.get(name)!.map((s) => s.cpuMicrosPerOp))
-      for (const [name] of impls) {
+      const base = samples.get('pg')!
+      if (samples.has('kiln') && samples.has('nostack')) {
+        // Same rounds, same load: what capturing the acquiring stack costs per checkout in place.
+        const diffs = samples.get('kiln')!.map((s, i) => s.cpuMicrosPerOp - samples.get('nostack')![i].cpuMicrosPerOp)
+        stackCost.push(`${callers} callers: ${median(diffs).toFixed(1)} µs (${range(diffs, 1)})`)
+      }
+      for (const impl of impls) {
+        const own = samples.get(impl.key)!
+        const opsRatios = own.map((s, i) => s.opsPerSecond / base[i].opsPerSecond)
+        const cpuRatios = own.map((s, i) => base[i].cpuMicrosPerOp / s.cpuMicrosPerOp)
         rows.push([
           String(callers),
-          name,
-          Math.round(ops(name)).toLocaleString('en-US'),
-          (ops(name) / ops('pg.Pool')).toFixed(3),
-          cpu(name).toFixed(1),
-          (cpu('pg.Pool') / cpu(name)).toFixed(3),
+          impl.name,
+          Math.round(median(own.map((s) => s.opsPerSecond))).toLocaleString('en-US'),
+          `${median(opsRatios).toFixed(2)} (${range(opsRatios, 2)})`,
+          median(own.map((s) => s.cpuMicrosPerOp)).toFixed(1),
+          `${median(cpuRatios).toFixed(2)} (${range(cpuRatios, 2)})`,
         ])
       }
     }
-    const header = ['callers', 'implementation', 'ops/s', 'ratio to pg.Pool', 'client CPU µs/op', 'CPU ratio (pg/kiln)']
+    const header = ['callers', 'implementation', 'ops/s', 'ratio to pg.Pool (range)', 'client CPU µs/op', 'CPU ratio pg/kiln (range)']
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
     const line = (cells: string[]) => `| ${cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ')} |`
     console.log(`checkout + SELECT 1 + release, max ${MAX}, median of ${ROUNDS} × ${SECONDS} s per cell, ${URL.replace(/\/\/[^@]*@/, '//')}`)
     console.log(line(header))
     console.log(`|${widths.map((w, i) => (i >= 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`)
     for (const row of rows) console.log(line(row))
+    if (stackCost.length > 0) console.log(`\nstack capture per checkout, client CPU (defaults − 'off', per round): ${stackCost.join('; ')}`)
   } finally {
-    await Promise.all([raw.end(), kiln.close(), kilnNoStacks.close(), kilnNoLeak.close()])
+    await Promise.all(impls.map((impl) => impl.close()))
   }
 }
 
