@@ -17,7 +17,9 @@
  * operation (this process's user + system time / operations) is what the pool itself costs, and
  * on a 2-core machine that CPU is also what limits throughput at 10 and 50 callers. The last line
  * gives the per-round difference defaults − `leakStackCapture: 'off'`: what capturing the
- * acquiring stack costs per checkout in place.
+ * acquiring stack costs per checkout in place. Then, exact where timings are not, the async
+ * resources (promises, timers, nextTicks) each implementation creates per operation
+ * (BENCH_RESOURCES=0 skips it).
  *
  * Implementations (BENCH_IMPLS): `pg` raw pg.Pool; `kiln` kiln's defaults (leak detection on, the
  * acquiring stack captured at every checkout); `nostack` `leakStackCapture: 'off'`; `noleak`
@@ -30,6 +32,7 @@
  * `npm test`.
  */
 import assert from 'node:assert/strict'
+import { createHook } from 'node:async_hooks'
 import pg from 'pg'
 // kiln as built (tsc -p tsconfig.build.json), not its TypeScript through tsx's loader.
 import { captureSite, SITE_FRAMES } from '../dist/runtime/pool/capture-site.js'
@@ -142,6 +145,45 @@ function captureCost(): void {
   console.log()
 }
 
+/**
+ * Async resources created per operation (promises, timers, nextTicks), counted with an async hook
+ * over 2,000 operations: exact where timings are noisy, and what each implementation allocates
+ * and schedules per checkout + query + release.
+ */
+async function resourcesPerOp(op: Op, callers: number): Promise<Map<string, number>> {
+  const counts = new Map<string, number>()
+  const hook = createHook({
+    init(_id, type) {
+      counts.set(type, (counts.get(type) ?? 0) + 1)
+    },
+  })
+  const total = 2000
+  let left = total
+  const loop = async () => {
+    while (left-- > 0) await op()
+  }
+  hook.enable()
+  try {
+    await Promise.all(Array.from({ length: callers }, loop))
+  } finally {
+    hook.disable()
+  }
+  return new Map([...counts].map(([type, n]) => [type, n / total]))
+}
+
+async function printResources(impls: Impl[]): Promise<void> {
+  console.log('\nasync resources per checkout + SELECT 1 + release (async hook, 2,000 operations; the bench loop\'s own included, the same for all)')
+  console.log('| callers | implementation | PROMISE | Timeout | TickObject |')
+  console.log('|---|---|---:|---:|---:|')
+  for (const callers of [1, 50]) {
+    for (const impl of impls) {
+      const per = await resourcesPerOp(impl.op, callers)
+      const cell = (type: string) => (per.get(type) ?? 0).toFixed(2)
+      console.log(`| ${callers} | ${impl.name} | ${cell('PROMISE')} | ${cell('Timeout')} | ${cell('TickObject')} |`)
+    }
+  }
+}
+
 interface Impl {
   key: string
   name: string
@@ -216,6 +258,7 @@ async function main(): Promise<void> {
     console.log(`|${widths.map((w, i) => (i >= 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`)
     for (const row of rows) console.log(line(row))
     if (stackCost.length > 0) console.log(`\nstack capture per checkout, client CPU (defaults − 'off', per round): ${stackCost.join('; ')}`)
+    if (process.env.BENCH_RESOURCES !== '0') await printResources(impls)
   } finally {
     await Promise.all(impls.map((impl) => impl.close()))
   }

@@ -78,8 +78,8 @@ function timedOut(ctx: PoolContext, waiter: Waiter): void {
   )
 }
 
-/** Queue the caller; it is served by makeAvailable or rejected at its deadline. */
-function wait(ctx: PoolContext, startedAt: number, site: Conn['site']): Promise<Conn> {
+/** Queue the caller; it is served by makeAvailable (with `wrap(conn)`) or rejected at its deadline. */
+function wait<T>(ctx: PoolContext, startedAt: number, site: Conn['site'], wrap: ((conn: Conn) => T) | undefined): Promise<T> {
   // Callers that connects in flight (or still allowed) will serve do not queue behind anyone:
   // maxWaiting bounds only those who must wait for a connection in use to come back.
   const servedByConnects = ctx.opening + ctx.o.max - ctx.total
@@ -94,8 +94,8 @@ function wait(ctx: PoolContext, startedAt: number, site: Conn['site']): Promise<
   const now = ctx.o.clock.now()
   // The database is unreachable and the next attempt is not due yet: say so now.
   if (ctx.total === 0 && now < ctx.backoffUntil) return Promise.reject(connectError(ctx))
-  return new Promise<Conn>((resolve, reject) => {
-    const waiter: Waiter = { resolve, reject, startedAt, deadline: startedAt + ctx.o.acquireTimeout, site }
+  return new Promise<T>((resolve, reject) => {
+    const waiter: Waiter = { resolve: resolve as (value: unknown) => void, wrap, reject, startedAt, deadline: startedAt + ctx.o.acquireTimeout, site }
     ctx.waiters.push(waiter)
     armDeadline(ctx, waiter.deadline)
     fill(ctx)
@@ -125,24 +125,30 @@ async function acquireValidated(ctx: PoolContext, first: Conn, startedAt: number
       return conn
     }
   }
-  return wait(ctx, startedAt, site)
+  return wait(ctx, startedAt, site, undefined)
 }
 
 /**
- * Check out a connection for the caller at `site` (its stack, when leak detection is on). The
+ * Check out a connection for the caller at `site` (its stack, when leak detection is on): the
  * connection itself when one is idle and nobody is queued ahead (no promise, no microtask: the
- * common case under load below `max`), else a promise of it.
+ * common case below `max`), else a promise of `wrap(connection)`, or of the connection without a
+ * wrap. A waiting caller's wrap is applied at hand-over, so it needs no second promise.
  */
-export function acquire(ctx: PoolContext, site: Conn['site']): Conn | Promise<Conn> {
+export function acquire(ctx: PoolContext, site: Conn['site']): Conn | Promise<Conn>
+export function acquire<T>(ctx: PoolContext, site: Conn['site'], wrap: (conn: Conn) => T): Conn | Promise<T>
+export function acquire<T>(ctx: PoolContext, site: Conn['site'], wrap?: (conn: Conn) => T): Conn | Promise<T | Conn> {
   if (ctx.closing) return Promise.reject(new PoolClosedError())
   const now = ctx.o.clock.now()
   if (ctx.waiters.length === 0) {
     const conn = takeIdle(ctx, now)
     if (conn !== undefined) {
-      if (now - conn.lastUsedAt > ctx.o.validateAfterIdle) return acquireValidated(ctx, conn, now, site)
+      if (now - conn.lastUsedAt > ctx.o.validateAfterIdle) {
+        const validated = acquireValidated(ctx, conn, now, site)
+        return wrap === undefined ? validated : validated.then(wrap)
+      }
       leaseConnection(ctx, conn, now, site)
       return conn
     }
   }
-  return wait(ctx, now, site)
+  return wait(ctx, now, site, wrap)
 }

@@ -30,7 +30,10 @@ export interface Conn {
 
 /** A caller waiting for a connection. */
 export interface Waiter {
-  resolve(conn: Conn): void
+  /** Settles the caller's promise with `wrap(conn)`, or the connection itself without a wrap. */
+  resolve(value: unknown): void
+  /** What the caller gets, made at hand-over (connect() wants a Lease): no second promise to chain. */
+  wrap: ((conn: Conn) => unknown) | undefined
   reject(error: Error): void
   startedAt: number
   /** startedAt + acquireTimeout. */

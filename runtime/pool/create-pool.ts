@@ -96,9 +96,9 @@ export function createPool(options: PoolOptions = {}): Pool {
   const toLease = (conn: Conn): PoolConnection => new Lease(ctx, conn)
 
   function connect(): Promise<PoolConnection> {
-    const got = acquire(ctx, siteOf(connect))
-    // An idle connection: the lease now, without a .then() hop through the microtask queue.
-    return got instanceof Promise ? got.then(toLease) : Promise.resolve(new Lease(ctx, got))
+    const got = acquire(ctx, siteOf(connect), toLease)
+    // An idle connection: the lease now. Waiting: the promise of the lease, made at hand-over.
+    return got instanceof Promise ? got : Promise.resolve(new Lease(ctx, got))
   }
 
   async function query<R extends QueryResultRow = any>(text: string | QueryConfig, values?: QueryValues): Promise<QueryResult<R>> {

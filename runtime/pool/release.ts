@@ -85,7 +85,7 @@ export function makeAvailable(ctx: PoolContext, conn: Conn): void {
   const waiter = ctx.waiters.shift()
   if (waiter !== undefined) {
     leaseConnection(ctx, conn, waiter.startedAt, waiter.site)
-    waiter.resolve(conn)
+    waiter.resolve(waiter.wrap === undefined ? conn : waiter.wrap(conn))
     return
   }
   ctx.used.delete(conn)
