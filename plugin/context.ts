@@ -11,14 +11,14 @@ import type { AnalysisResult } from '../src/analyze/types.js'
 import { compileApps, type CompileCache, type CompiledApps } from '../src/emit/compile-apps.js'
 import { planEmission, type EmissionPlan, type ModuleEmission } from '../src/emit/plan-emission.js'
 import { transformModule, type TransformOutput } from '../src/emit/transform-module.js'
-import { routerKeyOf } from '../src/emit/virtual-ids.js'
+import { RESOLVED_ROUTER_PREFIX, routerKeyOf } from '../src/emit/virtual-ids.js'
 import type { Diagnostic } from '../src/types.js'
 import type { KilnPluginContext, KilnStats } from './context-types.js'
 import { cleanId, mayCreateApp, relativePath, SCRIPT } from './module-ids.js'
 import { resolveKilnOptions, type KilnOptions } from './options.js'
 import { patchAnalysis } from './patch-analysis.js'
 import { createSourceReader } from './source-reader.js'
-import { createOutputState, outputKey, writeOutputs } from './write-outputs.js'
+import { createOutputState, outputKey, outputSteps } from './write-outputs.js'
 
 export type { KilnPluginContext, KilnStats } from './context-types.js'
 export { cleanId } from './module-ids.js'
@@ -42,10 +42,25 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
   const output = createOutputState()
   const compileCache: CompileCache = new Map()
   const reader = createSourceReader()
+  /** Modules that mention createApp but were found not to create an app, with that text: a rebuild sends them again. */
+  const notAnApp = new Map<string, string>()
   /** Last output per module: a rebuild re-sends unchanged modules, and their edits did not change. */
   const transformed = new Map<string, { code: string; emission: ModuleEmission; key: string; out: TransformOutput | null }>()
   /** What the outputs were last written for: an unchanged analysis rewrites nothing. */
   let writtenFor: string | undefined
+  /** The results the outputs were last written from (checked before computing `writtenFor`'s key). */
+  let writtenFrom: [AnalysisResult, CompiledApps, Diagnostic[]] | undefined
+  /**
+   * Modules (analyzed files, router ids) the bundler has not asked for yet in this build. When
+   * none is left, the outputs are written in the background, one step (a few ms) per turn of
+   * the event loop, instead of all at the build's end: esbuild is then parsing, linking and
+   * writing the bundle in its own process, and the JavaScript thread is mostly idle, serving the
+   * odd resolve request (which waits for one step at most). The build's end writes whatever is
+   * left, so the outputs are on disk when the build result is.
+   */
+  let awaited: Set<string> | undefined
+  const asked = new Set<string>()
+  let early: ReturnType<typeof setImmediate> | undefined
 
   const rel = (abs: string) => relativePath(options.root, abs)
 
@@ -75,6 +90,7 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
 
   /** Compile, plan and queue diagnostics for a new analysis (full or patched). */
   function derive(result: AnalysisResult, read: Map<string, string>): void {
+    awaited = undefined
     analysis = result
     texts = read
     compiled = compileApps(result, options.router, compileCache)
@@ -85,12 +101,70 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
     if (dev) finish()
   }
 
-  function finish(): void {
-    if (analysis === undefined || compiled === undefined) return
+  /** Outputs being written for the current results, a step at a time (see `asking`). */
+  let job: { from: [AnalysisResult, CompiledApps, Diagnostic[]]; key: string; steps: (() => void)[] } | undefined
+
+  /** The job writing the outputs of the current results, or undefined when they are written already. */
+  function currentJob(): typeof job {
+    if (analysis === undefined || compiled === undefined) return undefined
+    const from: [AnalysisResult, CompiledApps, Diagnostic[]] = [analysis, compiled, pending]
+    const same = (x: typeof from | undefined) => x !== undefined && x[0] === from[0] && x[1] === from[1] && x[2] === from[2]
+    if (same(writtenFrom)) return undefined
+    if (job !== undefined && same(job.from)) return job
     const key = outputKey(analysis, compiled, pending)
-    if (key === writtenFor) return
-    writeOutputs(output, options, analysis, compiled, plan?.diagnostics)
-    writtenFor = key
+    if (key === writtenFor) {
+      writtenFrom = from
+      return undefined
+    }
+    job = { from, key, steps: outputSteps(output, options, analysis, compiled, plan?.diagnostics) }
+    return job
+  }
+
+  function done(finished: NonNullable<typeof job>): void {
+    writtenFor = finished.key
+    writtenFrom = finished.from
+    job = undefined
+  }
+
+  /** Write the outputs of the current results now (what is left of them). */
+  function finish(): void {
+    const j = currentJob()
+    if (j === undefined) return
+    // A step that threw in the background is run again here, where its error reaches the bundler.
+    while (j.steps.length > 0) {
+      j.steps[0]!()
+      j.steps.shift()
+    }
+    done(j)
+  }
+
+  /** One step of the outputs per turn of the event loop, until they are written. */
+  function writeInBackground(): void {
+    early = undefined
+    const j = currentJob()
+    if (j === undefined) return
+    try {
+      j.steps[0]!()
+      j.steps.shift()
+    } catch {
+      // Left for the build's end, which runs the step again and reports its error.
+      return
+    }
+    if (j.steps.length === 0) done(j)
+    else early = setImmediate(writeInBackground)
+  }
+
+  /** The bundler asked for a module (an absolute file or a router id) in this build. */
+  function asking(id: string): void {
+    if (dev || analysis === undefined || compiled === undefined || early !== undefined) return
+    asked.add(id)
+    if (awaited === undefined) {
+      const routers = compiled.apps.filter((a) => a.code !== undefined).map((a) => RESOLVED_ROUTER_PREFIX + a.key)
+      awaited = new Set([...analysis.files, ...routers].filter((f) => !asked.has(f)))
+    } else {
+      awaited.delete(id)
+    }
+    if (awaited.size === 0) early = setImmediate(writeInBackground)
   }
 
   /**
@@ -131,6 +205,45 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
     analyze(overrides)
   }
 
+  /** Edits of one module, or null (see KilnPluginContext.transform). */
+  function transform(code: string, id: string): TransformOutput | null {
+    const abs = cleanId(id)
+    if (isOwnOutput(abs)) return null
+    const known = texts.has(abs)
+    if (!known && !entries.has(abs) && notAnApp.get(abs) !== code) {
+      if (mayCreateApp(code, runtimeModules())) {
+        entries.add(abs)
+        entriesChanged = true
+      } else if (code.includes('createApp')) {
+        // Worth remembering only when the cheap test did not settle it (the runtime's own bundle).
+        notAnApp.set(abs, code)
+      }
+    }
+    if (entries.size === 0) return null
+    refresh(new Map([[abs, code]]))
+    if (!texts.has(abs)) return null
+    const emission = plan?.modules.get(rel(abs))
+    if (emission === undefined) return null
+    const last = transformed.get(abs)
+    // The plan is rebuilt only after an analysis: the same emission object means the same edits.
+    if (last !== undefined && last.code === code && last.emission === emission) return last.out
+    const key = JSON.stringify(emission)
+    if (last !== undefined && last.code === code && last.key === key) {
+      last.emission = emission
+      return last.out
+    }
+    const out = transformModule(code, emission, { sourceFile: abs, runtimeModule: options.runtimeModule })
+    transformed.set(abs, { code, emission, key, out })
+    return out
+}
+
+  function isOwnOutput(file: string): boolean {
+    const abs = cleanId(file)
+    const report = options.report
+    if (report !== false && abs.startsWith(report + '.')) return true
+    return options.dts !== false && abs === options.dts
+  }
+
   const runtimeModules = () => [...new Set([options.runtimeModule, 'kiln/runtime', 'kiln'])]
   const hashes = () => new Map((compiled?.apps ?? []).map((a) => [a.key, a.hash]))
 
@@ -145,6 +258,7 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
     setRoot(root) {
       if (userOptions.root !== undefined) return
       options = resolveKilnOptions(userOptions, root)
+      notAnApp.clear()
       entries.clear()
       for (const e of options.entry) entries.add(e)
     },
@@ -162,6 +276,10 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
     startBuild() {
       stale = true
       handedOut = false
+      if (early !== undefined) clearImmediate(early)
+      early = undefined
+      awaited = undefined
+      asked.clear()
     },
     leavesUnchanged(id) {
       const abs = cleanId(id)
@@ -169,31 +287,13 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
       if (stale) refresh(new Map())
       // Diagnostics still to hand to the bundler ride on a module that goes through transform.
       if (!handedOut && pending.length > 0) return false
-      return texts.has(abs) && !plan?.modules.has(rel(abs))
+      const unchanged = texts.has(abs) && !plan?.modules.has(rel(abs))
+      if (unchanged) asking(abs)
+      return unchanged
     },
     transform(code, id) {
-      const abs = cleanId(id)
-      if (this.isOwnOutput(abs)) return null
-      const known = texts.has(abs)
-      if (!known && !entries.has(abs) && mayCreateApp(code, runtimeModules())) {
-        entries.add(abs)
-        entriesChanged = true
-      }
-      if (entries.size === 0) return null
-      refresh(new Map([[abs, code]]))
-      if (!texts.has(abs)) return null
-      const emission = plan?.modules.get(rel(abs))
-      if (emission === undefined) return null
-      const last = transformed.get(abs)
-      // The plan is rebuilt only after an analysis: the same emission object means the same edits.
-      if (last !== undefined && last.code === code && last.emission === emission) return last.out
-      const key = JSON.stringify(emission)
-      if (last !== undefined && last.code === code && last.key === key) {
-        last.emission = emission
-        return last.out
-      }
-      const out = transformModule(code, emission, { sourceFile: abs, runtimeModule: options.runtimeModule })
-      transformed.set(abs, { code, emission, key, out })
+      const out = transform(code, id)
+      asking(cleanId(id))
       return out
     },
     readSource(id) {
@@ -212,12 +312,13 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
         throw new Error(`[kiln] ${id.replace('\0', '')}: no compiled router for this app\nhint: restart the build; the module importing it is out of date`)
       }
       stats.routerLoads++
+      asking(RESOLVED_ROUTER_PREFIX + key)
       return app.code
     },
     fileChanged(file, text) {
       const abs = cleanId(file)
       if (lastChange !== undefined && lastChange.file === abs && lastChange.text === text) return lastChange.changed
-      if (this.isOwnOutput(abs) || !texts.has(abs)) return []
+      if (isOwnOutput(abs) || !texts.has(abs)) return []
       const before = hashes()
       if (text === undefined) stale = true
       refresh(new Map(text === undefined ? [] : [[abs, text]]))
@@ -235,12 +336,7 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
       handedOut = true
       return pending
     },
-    isOwnOutput(file) {
-      const abs = cleanId(file)
-      const report = options.report
-      if (report !== false && abs.startsWith(report + '.')) return true
-      return options.dts !== false && abs === options.dts
-    },
+    isOwnOutput,
     appFiles() {
       const files = new Map<string, string>()
       for (const app of compiled?.apps ?? []) if (app.wired) files.set(app.key, resolve(options.root, app.app.file))

@@ -11,8 +11,9 @@ import { emitTypedRoutes } from '../src/emit/emit-typed-routes.js'
 import { buildRouteStats } from '../src/report/build-route-stats.js'
 import { diffRouteStats, isEmptyDiff, parseRouteStats } from '../src/report/diff-route-stats.js'
 import { formatSummary } from '../src/report/format-summary.js'
-import { renderReport } from '../src/report/render-report.js'
-import type { RouteStats } from '../src/report/types.js'
+import { renderHtmlReport } from '../src/report/render-html-report.js'
+import { renderReportJson, renderReportText } from '../src/report/render-report.js'
+import type { RouteStats, RouteStatsDiff } from '../src/report/types.js'
 import type { Diagnostic } from '../src/types.js'
 import { readText } from './module-ids.js'
 import type { ResolvedKilnOptions } from './options.js'
@@ -43,46 +44,73 @@ export function writeOutputs(
   analysis: AnalysisResult,
   compiled: CompiledApps,
   extraDiagnostics: Diagnostic[] = [],
-): RouteStats {
+): void {
+  for (const step of outputSteps(state, options, analysis, compiled, extraDiagnostics)) step()
+}
+
+/**
+ * `writeOutputs` as steps of a few milliseconds each, run in order: a caller may spread them
+ * over several turns of the event loop, so that requests from the bundler are served in between.
+ */
+export function outputSteps(
+  state: OutputState,
+  options: ResolvedKilnOptions,
+  analysis: AnalysisResult,
+  compiled: CompiledApps,
+  extraDiagnostics: Diagnostic[] = [],
+): (() => void)[] {
+  let stats: RouteStats | undefined
+  let diff: RouteStatsDiff | undefined
+  const report = options.report
+  const steps: (() => void)[] = []
   if (options.dts !== false) {
-    const paths = compiled.apps.flatMap((a) => a.routes.map((r) => r.path))
-    // The declaration depends on the paths alone: most rebuilds change none.
-    const key = `${options.dts}\n${options.runtimeModule}\n${paths.join('\n')}`
-    if (key !== state.dtsKey) {
-      writeIfChanged(state, options.dts, emitTypedRoutes(paths, { runtimeModule: options.runtimeModule }))
+    const dts = options.dts
+    steps.push(() => {
+      const paths = compiled.apps.flatMap((a) => a.routes.map((r) => r.path))
+      // The declaration depends on the paths alone: most rebuilds change none.
+      const key = `${dts}\n${options.runtimeModule}\n${paths.join('\n')}`
+      if (key === state.dtsKey) return
+      writeIfChanged(state, dts, emitTypedRoutes(paths, { runtimeModule: options.runtimeModule }))
       state.dtsKey = key
+    })
+  }
+  steps.push(() => {
+    if (!state.readPrevious) {
+      state.readPrevious = true
+      if (report !== false) state.previous = parseRouteStats(readText(`${report}.json`))
     }
+    stats = buildRouteStats(analysis, { apps: compiled.apps, diagnostics: [...compiled.diagnostics, ...extraDiagnostics] })
+    diff = state.previous === undefined ? undefined : diffRouteStats(state.previous, stats)
+  })
+  if (report !== false) {
+    steps.push(() => void writeIfChanged(state, `${report}.json`, renderReportJson(stats!)))
+    steps.push(() => void writeIfChanged(state, `${report}.txt`, renderReportText(stats!, diff)))
+    steps.push(() => void writeIfChanged(state, `${report}.html`, renderHtmlReport(stats!, diff)))
   }
-  if (!state.readPrevious) {
-    state.readPrevious = true
-    if (options.report !== false) state.previous = parseRouteStats(readText(`${options.report}.json`))
-  }
-  const stats = buildRouteStats(analysis, { apps: compiled.apps, diagnostics: [...compiled.diagnostics, ...extraDiagnostics] })
-  const diff = state.previous === undefined ? undefined : diffRouteStats(state.previous, stats)
-  if (options.report !== false) {
-    const { json, text, html } = renderReport(stats, diff)
-    writeIfChanged(state, `${options.report}.json`, json)
-    writeIfChanged(state, `${options.report}.txt`, text)
-    writeIfChanged(state, `${options.report}.html`, html)
-  }
-  // Printed on the first build, then only when something changed: a rebuild that touched no route is quiet.
-  const plain = formatSummary(stats)
-  const changed = state.printed === undefined || plain !== state.printed || (diff !== undefined && !isEmptyDiff(diff))
-  if (options.summary && changed) options.logger.info(formatSummary(stats, diff))
-  state.printed = plain
-  state.previous = stats
-  return stats
+  steps.push(() => {
+    // Printed on the first build, then only when something changed: a rebuild that touched no route is quiet.
+    const plain = formatSummary(stats!)
+    const changed = state.printed === undefined || plain !== state.printed || (diff !== undefined && !isEmptyDiff(diff))
+    if (options.summary && changed) options.logger.info(formatSummary(stats!, diff))
+    state.printed = plain
+    state.previous = stats
+  })
+  return steps
 }
 
 export function writeIfChanged(state: OutputState, path: string, text: string): boolean {
   const last = state.written.get(path)
   if (last === text) return false
-  state.written.set(path, text)
   // The disk is compared once per process (a file the previous process left); after that, what
   // this process last wrote is what is there, and re-reading a 1 MB report on every rebuild is not free.
-  if (last === undefined && readText(path) === text) return false
+  if (last === undefined && readText(path) === text) {
+    state.written.set(path, text)
+    return false
+  }
   mkdirSync(dirname(path), { recursive: true })
   writeFileSync(path, text)
+  // Only once written: a write that failed is tried again by the next build.
+  state.written.set(path, text)
   return true
 }
 

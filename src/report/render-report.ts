@@ -35,11 +35,17 @@ export function formatRouteList(stats: RouteStats): string {
 }
 
 export function renderReport(stats: RouteStats, diff?: RouteStatsDiff): RenderedReport {
+  return { json: renderReportJson(stats), text: renderReportText(stats, diff), html: renderHtmlReport(stats, diff) }
+}
+
+/** `<report>.json` alone (see `renderReport`). */
+export function renderReportJson(stats: RouteStats): string {
+  return JSON.stringify(stats, null, 2) + '\n'
+}
+
+/** `<report>.txt` alone (see `renderReport`). */
+export function renderReportText(stats: RouteStats, diff?: RouteStatsDiff): string {
   const sections = [formatSummary(stats, diff), 'routes\n' + formatRouteList(stats) + '\n']
   if (stats.diagnostics.length) sections.push('diagnostics\n' + stats.diagnostics.join('\n') + '\n')
-  return {
-    json: JSON.stringify(stats, null, 2) + '\n',
-    text: sections.join('\n'),
-    html: renderHtmlReport(stats, diff),
-  }
+  return sections.join('\n')
 }

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { createKilnPluginContext } from '../../plugin/context.js'
@@ -22,6 +22,15 @@ function runBuild(ctx: ReturnType<typeof newContext>): Map<string, string | null
   ctx.finishBuild()
   return out
 }
+
+/** A build up to its end: every analyzed module and the router asked for, as a bundler does. */
+function askEverything(ctx: ReturnType<typeof newContext>): void {
+  ctx.startBuild()
+  for (const name of ['main.ts', 'server.ts', 'admin.ts', 'constants.ts', 'handlers/report.ts']) ctx.transform(read(name), file(name))
+  for (const key of ctx.appFiles().keys()) ctx.loadRouter(`\0kiln:router/${key}`)
+}
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 function newContextRouter(key: string): string | undefined {
   const ctx = newContext()
@@ -144,5 +153,52 @@ describe('plugin context', () => {
     const json = JSON.parse(readFileSync(join(dir, '.kiln/route-stats.json'), 'utf8'))
     expect(json.totalRoutes).toBe(10)
     expect(readFileSync(join(dir, '.kiln/route-stats.txt'), 'utf8')).toContain('GET     /extra')
+  })
+
+  it('writes the outputs in the background once every module was asked for, before the build ends', async () => {
+    const logs: string[] = []
+    const ctx = newContext(logs)
+    askEverything(ctx)
+    const json = join(dir, '.kiln/route-stats.json')
+    expect(existsSync(json)).toBe(false)
+    // One step per turn of the event loop (the bundler's requests are served in between).
+    await turn()
+    expect(existsSync(json)).toBe(false)
+    // The summary is the last step.
+    for (let i = 0; i < 10 && logs.length === 0; i++) await turn()
+    for (const ext of ['json', 'txt', 'html']) expect(existsSync(join(dir, `.kiln/route-stats.${ext}`))).toBe(true)
+    expect(logs).toHaveLength(1)
+    const written = readFileSync(json, 'utf8')
+    ctx.finishBuild()
+    expect(logs).toHaveLength(1)
+    // The same bytes as a build that writes everything at its end.
+    rmSync(join(dir, '.kiln'), { recursive: true })
+    runBuild(newContext())
+    expect(readFileSync(json, 'utf8')).toBe(written)
+  })
+
+  it('the build’s end writes whatever the background has not written yet', async () => {
+    const logs: string[] = []
+    const ctx = newContext(logs)
+    askEverything(ctx)
+    await turn()
+    await turn()
+    ctx.finishBuild()
+    for (const ext of ['json', 'txt', 'html']) expect(existsSync(join(dir, `.kiln/route-stats.${ext}`))).toBe(true)
+    expect(existsSync(join(dir, '.kiln/routes.d.ts'))).toBe(true)
+    expect(logs).toHaveLength(1)
+    for (let i = 0; i < 10; i++) await turn()
+    expect(logs).toHaveLength(1)
+  })
+
+  it('an output that fails in the background fails at the build’s end, where the bundler reports it', async () => {
+    // The report's directory is a file: writing under it fails.
+    writeFileSync(join(dir, 'blocked'), '')
+    const ctx = createKilnPluginContext({ root: dir, report: join(dir, 'blocked/route-stats'), summary: false })
+    askEverything(ctx)
+    for (let i = 0; i < 10; i++) await turn()
+    expect(() => ctx.finishBuild()).toThrow(/ENOTDIR|EEXIST/)
+    // And it keeps failing (a failed write is not taken for a written one) until the path works.
+    expect(() => ctx.finishBuild()).toThrow(/ENOTDIR|EEXIST/)
   })
 })
