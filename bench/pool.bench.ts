@@ -6,7 +6,7 @@
  * It times kiln's BUILT JavaScript (dist/), as users run it, not the TypeScript through tsx's
  * loader: build first.
  *
- *   npx tsc -p tsconfig.build.json && npx tsx bench/pool.bench.ts
+ *   npm run bench:pool      (builds, then runs)
  *   BENCH_SECONDS=2 BENCH_ROUNDS=9 npx tsx bench/pool.bench.ts
  *   BENCH_CALLERS=50 BENCH_IMPLS=pg,kiln npx tsx bench/pool.bench.ts     # a subset
  *
@@ -16,14 +16,15 @@
  * round), median and range. Throughput is mostly the database's round trip; the client CPU per
  * operation (this process's user + system time / operations) is what the pool itself costs, and
  * on a 2-core machine that CPU is also what limits throughput at 10 and 50 callers. The last line
- * gives the per-round difference defaults − `leakStackCapture: 'off'`: what capturing the
+ * gives the per-round difference `leakStackCapture: 'always'` − `'off'`: what capturing the
  * acquiring stack costs per checkout in place. Then, exact where timings are not, the async
  * resources (promises, timers, nextTicks) each implementation creates per operation
  * (BENCH_RESOURCES=0 skips it).
  *
  * Implementations (BENCH_IMPLS): `pg` raw pg.Pool; `kiln` kiln's defaults (leak detection on, the
- * acquiring stack captured at every checkout); `nostack` `leakStackCapture: 'off'`; `noleak`
- * leak detection off.
+ * acquiring stack captured at up to 200 checkouts a second: `leakStackCapture: 'budget'`); `always`
+ * the stack captured at every checkout; `nostack` `leakStackCapture: 'off'`; `noleak` leak
+ * detection off.
  *
  * First, without a database, the cost of one stack capture as a checkout pays it (a loop
  * microbench, median of 5 runs of 100,000 captures from 25 frames deep): nothing, a capture at the
@@ -43,7 +44,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 1)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const CONCURRENCY = (process.env.BENCH_CALLERS ?? '1,10,50').split(',').map(Number)
-const IMPLS = (process.env.BENCH_IMPLS ?? 'pg,kiln,nostack,noleak').split(',')
+const IMPLS = (process.env.BENCH_IMPLS ?? 'pg,kiln,always,nostack,noleak').split(',')
 const MAX = 10
 
 /** One checkout + SELECT 1 + release; resolves to the value read. */
@@ -202,13 +203,15 @@ function makeImpl(key: string): Impl {
       return { key, name: 'pg.Pool', op: rawOp(pool), close: () => pool.end() }
     }
     case 'kiln':
-      return kiln('kiln (defaults: stack per checkout)', {})
+      return kiln("kiln (defaults: leakStackCapture 'budget')", {})
+    case 'always':
+      return kiln("kiln (leakStackCapture 'always': stack per checkout)", { leakStackCapture: 'always' })
     case 'nostack':
       return kiln("kiln (leakStackCapture 'off')", { leakStackCapture: 'off' })
     case 'noleak':
       return kiln('kiln (no leak detection)', { leakDetectionThreshold: false })
     default:
-      throw new Error(`BENCH_IMPLS: unknown implementation "${key}"; use pg, kiln, nostack, noleak`)
+      throw new Error(`BENCH_IMPLS: unknown implementation "${key}"; use pg, kiln, always, nostack, noleak`)
   }
 }
 
@@ -231,9 +234,9 @@ async function main(): Promise<void> {
         }
       }
       const base = samples.get('pg')!
-      if (samples.has('kiln') && samples.has('nostack')) {
+      if (samples.has('always') && samples.has('nostack')) {
         // Same rounds, same load: what capturing the acquiring stack costs per checkout in place.
-        const diffs = samples.get('kiln')!.map((s, i) => s.cpuMicrosPerOp - samples.get('nostack')![i].cpuMicrosPerOp)
+        const diffs = samples.get('always')!.map((s, i) => s.cpuMicrosPerOp - samples.get('nostack')![i].cpuMicrosPerOp)
         stackCost.push(`${callers} callers: ${median(diffs).toFixed(1)} µs (${range(diffs, 1)})`)
       }
       for (const impl of impls) {
@@ -257,7 +260,7 @@ async function main(): Promise<void> {
     console.log(line(header))
     console.log(`|${widths.map((w, i) => (i >= 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`)
     for (const row of rows) console.log(line(row))
-    if (stackCost.length > 0) console.log(`\nstack capture per checkout, client CPU (defaults − 'off', per round): ${stackCost.join('; ')}`)
+    if (stackCost.length > 0) console.log(`\nstack capture per checkout, client CPU ('always' − 'off', per round): ${stackCost.join('; ')}`)
     if (process.env.BENCH_RESOURCES !== '0') await printResources(impls)
   } finally {
     await Promise.all(impls.map((impl) => impl.close()))

@@ -11,7 +11,7 @@
  */
 import { acquire } from './acquire.js'
 import { captureSite } from './capture-site.js'
-import { createContext, type Conn, type PoolContext } from './context.js'
+import { STACKS_PER_SECOND, createContext, type Conn, type PoolContext } from './context.js'
 import { ConnectFailedError, PoolClosedError } from './errors.js'
 import { startHousekeeping } from './housekeep.js'
 import { Lease } from './lease.js'
@@ -78,7 +78,21 @@ export function createPool(options: PoolOptions = {}): Pool {
   const ctx = createContext(resolvePoolOptions(options))
   const { clock } = ctx.o
   /** The caller's stack, cut at `entry`; only paid for while stacks are captured (see leakStackCapture). */
-  const siteOf = (entry: Function): Conn['site'] => (ctx.captureStacks ? captureSite(entry) : undefined)
+  const siteOf = (entry: Function): Conn['site'] => (ctx.captureStacks || withinStackBudget() ? captureSite(entry) : undefined)
+
+  /** 'budget': a capture is allowed while the current one-second window has some left (the clock is read only when it has none). */
+  function withinStackBudget(): boolean {
+    if (ctx.stackBudget > 0) {
+      ctx.stackBudget--
+      return true
+    }
+    if (ctx.o.leakStackCapture !== 'budget' || ctx.o.leakDetectionThreshold <= 0) return false
+    const now = clock.now()
+    if (now - ctx.stackWindowStart < 1000) return false
+    ctx.stackWindowStart = now
+    ctx.stackBudget = STACKS_PER_SECOND - 1
+    return true
+  }
 
   async function scoped<T>(conn: Conn, fn: (connection: PoolConnection) => Promise<T> | T): Promise<T> {
     const lease = new Lease(ctx, conn)

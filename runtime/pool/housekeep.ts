@@ -4,7 +4,7 @@
  * connections past their lifetime, and top the pool back up to `min`.
  */
 import { formatSite } from './capture-site.js'
-import { pidOf, type PoolContext } from './context.js'
+import { STACKS_PER_SECOND, pidOf, type PoolContext } from './context.js'
 import { fill } from './open-connection.js'
 import { destroyConnection } from './release.js'
 
@@ -21,8 +21,12 @@ function reportLeaks(ctx: PoolContext, now: number): void {
     } else if (ctx.o.leakStackCapture === 'off') {
       ctx.o.logger.warn(`${held} (acquiring stacks are not captured: leakStackCapture 'off')`, { pid: pidOf(conn.client) })
     } else {
+      const why =
+        ctx.o.leakStackCapture === 'budget'
+          ? `acquiring stack not captured (taken past the ${STACKS_PER_SECOND} stacks a second that leakStackCapture 'budget' allows)`
+          : 'acquiring stack not recorded yet'
       ctx.o.logger.warn(
-        `${held}; acquiring stack not recorded yet: capturing it at every checkout from now on, so the next report shows where connections are taken (leakStackCapture: 'always' captures from the start)`,
+        `${held}; ${why}: capturing it at every checkout from now on, so the next report shows where connections are taken (leakStackCapture: 'always' captures from the start)`,
         { pid: pidOf(conn.client) },
       )
       ctx.captureStacks = true

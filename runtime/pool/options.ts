@@ -20,7 +20,7 @@ export interface ResolvedPoolOptions {
   validationTimeout: number
   /** 0 = off. */
   leakDetectionThreshold: number
-  leakStackCapture: 'always' | 'after-first-leak' | 'off'
+  leakStackCapture: 'budget' | 'always' | 'after-first-leak' | 'off'
   /** Infinity = off. */
   slowQueryThreshold: number
   slowQueryPatterns: number
@@ -80,11 +80,11 @@ export const defaultClock: PoolClock = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 }
 
-function resolveStackCapture(value: PoolOptions['leakStackCapture']): 'always' | 'after-first-leak' | 'off' {
-  if (value === undefined || value === 'always' || value === 'after-first-leak' || value === 'off') return value ?? 'always'
+function resolveStackCapture(value: PoolOptions['leakStackCapture']): 'budget' | 'always' | 'after-first-leak' | 'off' {
+  if (value === undefined || value === 'budget' || value === 'always' || value === 'after-first-leak' || value === 'off') return value ?? 'budget'
   fail(
-    `option leakStackCapture must be 'always', 'after-first-leak' or 'off', got ${JSON.stringify(value)}`,
-    "use 'always' (the default) to log every leak with the stack that acquired it, or 'off' to never capture stacks.",
+    `option leakStackCapture must be 'budget', 'always', 'after-first-leak' or 'off', got ${JSON.stringify(value)}`,
+    "use 'budget' (the default) or 'always' to log leaks with the stack that acquired them, or 'off' to never capture stacks.",
   )
 }
 

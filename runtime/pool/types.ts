@@ -99,15 +99,18 @@ export interface PoolOptions extends PgConnectionFields {
    */
   leakDetectionThreshold?: number | false
   /**
-   * When the acquiring stack is captured for leak reports. `'always'`: at every checkout (at most
-   * 12 frames, formatted only when a leak is reported), so every report says where the connection
-   * was taken, like HikariCP; V8's stack walk costs 8–21 µs of CPU per checkout (docs/pool.md).
-   * `'after-first-leak'`: only once a first leak was reported (that report has no stack; leaks
-   * recur, the next has it). `'off'`: never; reports give the holding time only. Nothing is captured
-   * while leak detection is off.
-   * @default 'always'
+   * When the acquiring stack is captured for leak reports (at most 12 frames, turned into text only
+   * when a leak is reported). V8's stack walk costs 8–21 µs of CPU per capture here (docs/pool.md).
+   * `'budget'`: at every checkout up to 200 a second (about 2–4 ms of CPU a second at most), so at
+   * the checkout rates of most services every report says where the connection was taken; past
+   * that rate the rest of the second's checkouts are not captured, and a leak reported without a
+   * stack turns capture on for every checkout from then on (the next report has it).
+   * `'always'`: at every checkout, whatever the rate, like HikariCP with leak detection on.
+   * `'after-first-leak'`: only once a first leak was reported (that report has no stack).
+   * `'off'`: never; reports give the holding time only. Nothing is captured while leak detection is off.
+   * @default 'budget'
    */
-  leakStackCapture?: 'always' | 'after-first-leak' | 'off'
+  leakStackCapture?: 'budget' | 'always' | 'after-first-leak' | 'off'
   /** Queries slower than this are logged (normalized SQL, never parameter values). false turns it off. @default 500 (ms) */
   slowQueryThreshold?: number | false
   /** Distinct slow SQL patterns remembered; past it the pattern with the least total time is forgotten. @default 100 */

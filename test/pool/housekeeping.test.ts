@@ -46,6 +46,45 @@ describe('leak detection', () => {
     expect(logger.entries.some((e) => /reported as a possible leak was returned after/.test(e.message))).toBe(true)
   })
 
+  it("'budget' (the default): 200 stacks a second; a leak taken past them is reported without one and turns capture on", async () => {
+    const { pool, clock, logger } = open({ max: 3 })
+    for (let i = 0; i < 200; i++) (await pool.connect()).release()
+    function takenPastTheBudget() {
+      return pool.connect()
+    }
+    const first = await takenPastTheBudget()
+    clock.advance(15_000)
+    expect(leakReports(logger)).toHaveLength(1)
+    expect(leakReports(logger)[0].message).toMatch(
+      /possible leak; acquiring stack not captured \(taken past the 200 stacks a second that leakStackCapture 'budget' allows\): capturing it at every checkout from now on/,
+    )
+    expect(leakReports(logger)[0].message).not.toContain('takenPastTheBudget')
+    function leakedOnceCaptureIsOn() {
+      return pool.connect()
+    }
+    // Capture is on for every checkout now, budget or not.
+    for (let i = 0; i < 300; i++) (await pool.connect()).release()
+    const second = await leakedOnceCaptureIsOn()
+    clock.advance(15_000)
+    expect(leakReports(logger)[1].message).toContain('leakedOnceCaptureIsOn')
+    first.release()
+    second.release()
+  })
+
+  it("'budget': the next second has 200 stacks again", async () => {
+    const { pool, clock, logger } = open({ max: 3 })
+    for (let i = 0; i < 200; i++) (await pool.connect()).release()
+    clock.advance(1_000)
+    function takenInTheNextSecond() {
+      return pool.connect()
+    }
+    const db = await takenInTheNextSecond()
+    clock.advance(15_000)
+    expect(leakReports(logger)[0].message).toContain('acquired at:')
+    expect(leakReports(logger)[0].message).toContain('takenInTheNextSecond')
+    db.release()
+  })
+
   it("'after-first-leak': the first report turns stack capture on, the next leak is logged with its stack", async () => {
     const { pool, clock, logger } = open({ max: 3, leakStackCapture: 'after-first-leak' })
     function firstLeakyHandler() {

@@ -27,7 +27,7 @@ describe('pool options', () => {
       validateAfterIdle: 30_000,
       validationTimeout: 1000,
       leakDetectionThreshold: 10_000,
-      leakStackCapture: 'always',
+      leakStackCapture: 'budget',
       slowQueryThreshold: 500,
       failFast: false,
       closeTimeout: 10_000,
