@@ -189,17 +189,20 @@ export function createKilnPluginContext(userOptions: KilnOptions = {}): KilnPlug
     const [file, now] = changed[0]!
     if (changed.length === 1 && now !== undefined) {
       const before = texts.get(file)!
-      const patched = patchAnalysis(analysis, rel(file), before, now)
-      if (patched !== undefined) {
-        stats.patches++
-        return derive(patched, new Map(texts).set(file, now))
-      }
+      // Splicing first: it copies only what moved (~1.5 ms on the 1,000-route benchmark, where
+      // the patch clones the whole analysis, ~7 ms); the patch covers body edits in files the
+      // splice leaves to the analyzer (an entry that also mounts its sub-apps).
       // The other files are as the last analysis read them (only this one changed).
       const readFile = (f: string) => texts.get(f) ?? reader.read(f)
       const spliced = reanalyzeFile(analysis, { root: options.root, project: getProject(), readFile, runtimeModules: runtimeModules() }, file, before, now)
       if (spliced !== undefined) {
         stats.splices++
         return derive(spliced, new Map(texts).set(file, now))
+      }
+      const patched = patchAnalysis(analysis, rel(file), before, now)
+      if (patched !== undefined) {
+        stats.patches++
+        return derive(patched, new Map(texts).set(file, now))
       }
     }
     analyze(overrides)
