@@ -8,22 +8,50 @@
  *     body, a `@cached` handler's body, and after adding a route, without and with kiln;
  *   - tsc on 1,000 url() calls with the generated routes.d.ts, against the same calls untyped.
  * Goals: kiln adds < 1 s cold and < 100 ms per rebuild. The built app is started and checked
- * before anything is timed.
+ * before anything is timed, and after the rebuilds (the report holds each added route when the
+ * rebuild resolves; the last bundle serves the last one through the compiled router).
+ *
+ * kiln runs as its built JavaScript (dist/), as users run it: through tsx's loader the TypeScript
+ * source is slower (its transform wraps every function in a naming helper; the compile of the
+ * 1,000-route table takes ~1.4x as long). dist/ is rebuilt first when a source file is newer.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
 import { build, context, type BuildOptions, type Plugin } from 'esbuild'
 import ts from 'typescript'
-import kiln from '../plugin/esbuild.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
+const BUILT = join(ROOT, 'dist/plugin/esbuild.js')
+
+/** Newest modification time of the TypeScript sources dist/ is built from. */
+function newestSource(dir: string): number {
+  let newest = 0
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) newest = Math.max(newest, newestSource(path))
+    else if (name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs)
+  }
+  return newest
+}
+
+if (!existsSync(BUILT) || statSync(BUILT).mtimeMs < Math.max(...['plugin', 'src', 'runtime'].map((d) => newestSource(join(ROOT, d))))) {
+  console.log('dist/ is older than the sources: npx tsc -p tsconfig.build.json')
+  try {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' })
+  } catch {
+    // tsc still emits on type errors (someone else's work in progress): measure what was emitted.
+    console.log('tsc reported errors; measuring the JavaScript it emitted')
+  }
+}
+const { default: kiln } = (await import(pathToFileURL(BUILT).href)) as typeof import('../plugin/esbuild.js')
 const DIR = join(ROOT, 'bench/.tmp/build')
 const FILES = 100
 const ROUTES_PER_FILE = 10
 const COLD_RUNS = 3
-const REBUILDS = 5
+const REBUILDS = 9
 
 function generateApp(): void {
   rmSync(DIR, { recursive: true, force: true })
@@ -131,11 +159,25 @@ async function rebuilds(withKiln: boolean): Promise<{ body: number[]; cachedBody
     await ctx.rebuild()
     list.push(performance.now() - start)
   }
+  const report = join(DIR, '.kiln/route-stats.json')
   for (let i = 0; i < REBUILDS; i++) {
     // Route 1 is a plain handler; route 0 is @cached (its body is re-checked for cache safety).
     await timed(times.body, original.replace('route: 1,', `route: 1, edit: ${i},`))
     await timed(times.cachedBody, original.replace('route: 0,', `route: 0, edit: ${i},`))
     await timed(times.route, original + `r42.get('/added${i}', () => 'added')\n`)
+    // Untimed: the report was on disk, with the new route, when the rebuild resolved.
+    const routes = JSON.parse(readFileSync(report, 'utf8')).routes as { path: string }[]
+    if (withKiln && !routes.some((r) => r.path === `/m42/added${i}`)) throw new Error(`check failed: the report lacks /m42/added${i} after the rebuild`)
+  }
+  if (withKiln) {
+    // The last bundle serves the last added route, through the compiled router.
+    writeFileSync(file, original + `r42.get('/added-last', () => 'added')\n`)
+    await ctx.rebuild()
+    const outdir = join(DIR, 'watch-kiln')
+    const app = (await import(pathToFileURL(join(outdir, 'server.js')).href + `?t=${Date.now()}`)).default
+    const res = await app.inject('/m42/added-last')
+    if (res.status !== 200 || !app.usesCompiledRouter) throw new Error(`check failed: /m42/added-last → ${res.status}, compiled router ${app.usesCompiledRouter}`)
+    await app.close()
   }
   writeFileSync(file, original)
   await ctx.dispose()
@@ -199,4 +241,5 @@ for (const [name, plain, withKiln] of rows) {
 console.log(`${'first cold build in process'.padEnd(32)}${ms(plainCold[0]!).padStart(12)}${ms(kilnCold[0]!).padStart(12)}${ms(kilnCold[0]! - plainCold[0]!).padStart(12)}`)
 console.log('')
 console.log(`tsc, 1,000 url() calls: untyped ${ms(tscPlain)}, with routes.d.ts ${ms(tscTyped)} (${(tscTyped / tscPlain).toFixed(2)}x)`)
-console.log(`goals: cold < +1000 ms ${median(kilnCold) - median(plainCold) < 1000 ? 'met' : 'MISSED'}; rebuild < +100 ms ${median(kilnRe.body) - median(plainRe.body) < 100 && median(kilnRe.route) - median(plainRe.route) < 100 ? 'met' : 'MISSED'}`)
+const rebuildMet = (['body', 'cachedBody', 'route'] as const).every((k) => median(kilnRe[k]) - median(plainRe[k]) < 100)
+console.log(`goals: cold < +1000 ms ${median(kilnCold) - median(plainCold) < 1000 ? 'met' : 'MISSED'}; rebuild < +100 ms (all three) ${rebuildMet ? 'met' : 'MISSED'}`)
