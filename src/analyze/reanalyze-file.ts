@@ -105,14 +105,14 @@ export function reanalyzeFile(
 
   // Replace each run of the old registrations' routes.
   const routes: AnalyzedRoute[] = []
-  const lrsCalls = new Set(oldWalk.drafts.map((d) => d.draft.call.start))
+  const registrationCalls = new Set(oldWalk.drafts.map((d) => d.draft.call.start))
   const targetIds = new Set([...oldWalk.apps.values()].map((a) => a.id))
   for (const id of targetIds) {
     if (previous.apps.every((a) => a.id !== id)) return undefined
     if (previous.apps.some((a) => a.mountedIn.includes(id))) return undefined
   }
   for (const r of previous.routes) {
-    const fromRegistration = r.loc.file === rel && lrsCalls.has(r.call.start)
+    const fromRegistration = r.loc.file === rel && registrationCalls.has(r.call.start)
     if (targetIds.has(r.registeredOn) !== fromRegistration) return undefined
   }
   const unresolvedPrefixes = previous.diagnostics.filter((d) => d.code === 'unresolved-prefix')
