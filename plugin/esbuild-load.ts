@@ -15,6 +15,9 @@ export function esbuildSetup(ctx: KilnPluginContext, build: PluginBuild): void {
   // The contents sent for a module's output: a rebuild sends the same output again (esbuild
   // wants contents for every module a plugin loads) without encoding its map again.
   const sent = new WeakMap<TransformOutput, string>()
+  // Without source maps in the output, esbuild never reads an input map: sending one would only
+  // add its base64 text to every edited module, on every rebuild.
+  const withMaps = Boolean(build.initialOptions.sourcemap)
   build.onLoad({ filter: SOURCE_FILE, namespace: 'file' }, (args) => {
     if (SKIPPED.test(args.path) || ctx.leavesUnchanged(args.path)) return undefined
     // Synchronous on purpose: the ~100 modules kiln edits are loaded on every rebuild, and an
@@ -28,7 +31,7 @@ export function esbuildSetup(ctx: KilnPluginContext, build: PluginBuild): void {
     if (out === null && errors.length === 0 && warnings.length === 0) return undefined
     let contents = out === null ? code : sent.get(out)
     if (contents === undefined && out !== null) {
-      contents = `${out.code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(out.map.toString()).toString('base64')}`
+      contents = withMaps ? `${out.code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(out.map.toString()).toString('base64')}` : out.code
       sent.set(out, contents)
     }
     // One error for all: like bundler.error elsewhere, the build stops with every error listed.
