@@ -7,6 +7,7 @@
  *   - one-file rebuild in watch mode (esbuild context.rebuild()) after editing a plain handler's
  *     body, a `@cached` handler's body, and after adding a route, without and with kiln;
  *   - tsc on 1,000 url() calls with the generated routes.d.ts, against the same calls untyped.
+ * BENCH_SOURCEMAP=1 runs both builds with `sourcemap: true`.
  * Goals: kiln adds < 1 s cold and < 100 ms per rebuild. The built app is started and checked
  * before anything is timed, and after the rebuilds (the report holds each added route when the
  * rebuild resolves; the last bundle serves the last one through the compiled router).
@@ -50,6 +51,7 @@ const { default: kiln } = (await import(pathToFileURL(BUILT).href)) as typeof im
 const DIR = join(ROOT, 'bench/.tmp/build')
 const FILES = 100
 const ROUTES_PER_FILE = 10
+const SOURCEMAP = process.env.BENCH_SOURCEMAP === '1'
 const COLD_RUNS = 3
 const REBUILDS = 9
 
@@ -108,6 +110,8 @@ function options(withKiln: boolean, outdir: string): BuildOptions {
     outdir,
     logLevel: 'silent',
     plugins,
+    // BENCH_SOURCEMAP=1: both builds write source maps (kiln then sends each edited module's map).
+    sourcemap: SOURCEMAP,
   }
 }
 
@@ -232,7 +236,7 @@ const rows: [string, number, number][] = [
   ['rebuild, @cached handler edited', median(plainRe.cachedBody), median(kilnRe.cachedBody)],
   ['rebuild, route added', median(plainRe.route), median(kilnRe.route)],
 ]
-console.log(`kiln build benchmark: ${FILES * ROUTES_PER_FILE} routes in ${FILES} files, esbuild ${(await import('esbuild')).version}`)
+console.log(`kiln build benchmark: ${FILES * ROUTES_PER_FILE} routes in ${FILES} files, esbuild ${(await import('esbuild')).version}${SOURCEMAP ? ', source maps on' : ''}`)
 console.log('')
 console.log(`${'case'.padEnd(32)}${'esbuild'.padStart(12)}${'+ kiln'.padStart(12)}${'kiln adds'.padStart(12)}${'ratio'.padStart(8)}`)
 for (const [name, plain, withKiln] of rows) {
