@@ -3,14 +3,14 @@
  * (@hono/node-server) and h3 2 (Nitro's HTTP layer), on three routes. Each server runs in its own child process pinned to
  * CPU 1; the load generator (wrk, else autocannon) is pinned to CPU 0; 127.0.0.1 only.
  *
- *   npm run bench:http            # 3 rounds × (route × server) of 3 s, after a 1 s warmup each
+ *   npm run bench:http            # per peer: 3 rounds × (route × 2 servers) of 3 s, after a 1 s warmup each
  *   BENCH_SECONDS=10 BENCH_ROUNDS=5 BENCH_CONNECTIONS=100 BENCH_SERVERS=kiln,fastify npm run bench:http
  *   (servers: kiln, kiln+metrics, kiln-interpreter, fastify, hono, h3; bare node:http always runs)
  *
- * All servers start at once (an idle server costs nothing) and are measured in turns (the order
- * rotates every round and route), round after round; each ratio is taken within a round and the
- * table shows the median of those per-round ratios (and their range), so drift in machine load
- * hits every server alike.
+ * Each peer is measured in a pair with a bare node:http server of its own (two processes, in turns,
+ * the order alternating every round and route), one pair after the other; each ratio is taken
+ * within a round of its pair and the table shows the median of those per-round ratios (and their
+ * range), so drift in machine load hits both alike. node:http's column is all its runs.
  * Every server's answers are checked before it is timed. Not a test: never run by `npm test`.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -192,35 +192,49 @@ async function main(): Promise<void> {
     `HTTP throughput, ${CONNECTIONS} connections, median of ${ROUNDS} rounds of ${SECONDS} s per route and server ` +
       `(${WARMUP} s warmup first); servers on CPU 1, ${useWrk ? 'wrk' : 'autocannon'} on CPU 0`,
   )
-  const children: ChildProcess[] = []
-  try {
-    const ports = {} as Record<ServerKind, number>
-    const pids = {} as Record<ServerKind, number>
-    for (const kind of SERVERS) {
-      const { child, port } = await startChild(kind)
-      children.push(child)
-      await checkAnswers(kind, port)
-      ports[kind] = port
-      pids[kind] = child.pid!
-    }
-    const samples: Record<string, LoadResult[]> = {}
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const [k, route] of ROUTES.entries()) {
-        // Rotate who goes first, so no server always runs right after a given other one.
-        const shift = (round + k) % SERVERS.length
-        for (const kind of [...SERVERS.slice(shift), ...SERVERS.slice(0, shift)]) {
-          if (round === 0 && WARMUP > 0) load(pids[kind], ports[kind], route.path, WARMUP, useWrk)
-          ;(samples[`${kind} ${route.name}`] ??= []).push(load(pids[kind], ports[kind], route.path, SECONDS, useWrk))
+  // One peer at a time, each with a bare node:http server of its own: measured with all servers
+  // running at once (idle but for the one under load), every server but the first-started one
+  // lost about 20 % here (Fastify 0.76 × node:http among seven servers, 0.93 in a pair), so the
+  // numbers said more about process count than about the servers.
+  const samples: Record<string, LoadResult[]> = {}
+  for (const peer of SERVERS.filter((kind) => kind !== 'node')) {
+    const pair: ServerKind[] = ['node', peer]
+    const children: ChildProcess[] = []
+    try {
+      const ports = {} as Record<ServerKind, number>
+      const pids = {} as Record<ServerKind, number>
+      for (const kind of pair) {
+        const { child, port } = await startChild(kind)
+        children.push(child)
+        await checkAnswers(kind, port)
+        ports[kind] = port
+        pids[kind] = child.pid!
+      }
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [k, route] of ROUTES.entries()) {
+          // Alternate who goes first, so neither always runs right after the other.
+          for (const kind of (round + k) % 2 === 0 ? pair : [...pair].reverse()) {
+            if (round === 0 && WARMUP > 0) load(pids[kind], ports[kind], route.path, WARMUP, useWrk)
+            ;(samples[`${kind === 'node' ? `node/${peer}` : kind} ${route.name}`] ??= []).push(load(pids[kind], ports[kind], route.path, SECONDS, useWrk))
+          }
         }
       }
+    } finally {
+      for (const child of children) child.kill()
     }
+  }
+  {
     // The ratio is taken within each round (the same minutes of machine load for both servers) and
     // then the median of those ratios: steadier than a ratio of medians when the load drifts.
     const table = (pick: (r: LoadResult) => number, format: (v: number, ratio: number, low: number, high: number) => string, invert: boolean) =>
       ROUTES.map((route) => {
-        const base = samples[`node ${route.name}`].map(pick)
         const row: Record<string, string> = { route: route.name }
-        for (const kind of SERVERS) {
+        const peers = SERVERS.filter((kind) => kind !== 'node')
+        // node:http's column: all its runs, one per peer pair.
+        const allNode = peers.flatMap((peer) => samples[`node/${peer} ${route.name}`].map(pick))
+        row.node = format(median(allNode), 1, 1, 1)
+        for (const kind of peers) {
+          const base = samples[`node/${kind} ${route.name}`].map(pick)
           const mine = samples[`${kind} ${route.name}`].map(pick)
           const ratios = mine.map((v, i) => (invert ? base[i] / v : v / base[i]))
           row[kind] = format(median(mine), median(ratios), Math.min(...ratios), Math.max(...ratios))
@@ -236,8 +250,6 @@ async function main(): Promise<void> {
     // On a busy machine wall-clock req/s is noisy; server CPU per request is the steadier signal.
     console.log('server CPU µs per request (throughput ratio it implies: bare node:http CPU / this server CPU, per round)')
     console.table(table((r) => r.cpuMicros, (v, x, lo, hi) => `${v.toFixed(1)} µs (${x.toFixed(2)}${range(lo, hi)})`, true))
-  } finally {
-    for (const child of children) child.kill()
   }
 }
 

@@ -48,12 +48,14 @@ function wrap(fn: Handler, options: CachedOptions): unknown {
   // Route options are checked now: a mistake is a startup error, not a 500 on every request.
   const route = cacheRoute(fn, options as CachedRouteOptions)
   let plain: ((...args: unknown[]) => Promise<unknown>) | undefined
-  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+  // A named first parameter and `arguments`, not `...args`: a rest array would be allocated on
+  // every request of a cached route.
+  const wrapper = function (this: unknown, first: unknown): unknown {
     // `this` is passed on: a controller method may use its instance.
     // The app may pass more than the context (e.g. `next`): the first argument decides.
-    if (isContext(args[0])) return route.call(this, args[0])
+    if (isContext(first)) return route.call(this, first)
     plain ??= wrapFunction(fn as (...a: unknown[]) => unknown, options as CacheWrapOptions)
-    return plain.apply(this, args)
+    return plain.apply(this, arguments as unknown as unknown[])
   }
   Object.defineProperty(wrapper, 'name', { value: fn.name })
   ;(wrapper as unknown as Record<symbol, unknown>)[Symbol.for('kiln.cached')] = options
