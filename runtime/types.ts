@@ -86,6 +86,8 @@ export class PreparedResponse extends KilnResponse {
     body: Buffer,
     /** Compressed forms of `body` by content coding, shared by every response with this body. */
     readonly variants: Map<string, Buffer> | undefined = undefined,
+    /** `body` as a latin1 string (the same bytes), when kept: node:http sends it with the headers in one write. */
+    readonly latin1: string | undefined = undefined,
   ) {
     super(status, headers, body)
   }

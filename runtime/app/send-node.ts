@@ -111,13 +111,13 @@ function sendPrepared(app: App, ctx: Context, res: NodeResponse, r: PreparedResp
   const body = r.body
   const headers = r.headers
   if (c === false || body.byteLength < c.threshold || r.variants === undefined || !mayCompress(status, headers)) {
-    writePrepared(app, ctx, res, status, headers, body, headers)
+    writePrepared(app, ctx, res, status, headers, r.latin1 ?? body, headers)
     return true
   }
   const accept = ctx.headers['accept-encoding']
   const enc = negotiateEncoding(typeof accept === 'string' ? accept : undefined, c)
   if (enc === undefined) {
-    writePrepared(app, ctx, res, status, headers, body, codingHeaders(headers, body, undefined))
+    writePrepared(app, ctx, res, status, headers, r.latin1 ?? body, codingHeaders(headers, body, undefined))
     return true
   }
   const variants = r.variants
@@ -163,18 +163,20 @@ function codingHeaders(headers: Record<string, string | string[]>, body: Buffer,
   return out
 }
 
-/** `headers` are the hit's own (metrics read X-Cache from them); `sent` is what goes out. */
+/** `headers` are the hit's own (metrics read X-Cache from them); `sent` is what goes out; a string `body` is latin1. */
 function writePrepared(
   app: App,
   ctx: Context,
   res: NodeResponse,
   status: number,
   headers: Record<string, string | string[]>,
-  body: Buffer,
+  body: Buffer | string,
   sent: Record<string, string | string[]> | (string | string[])[],
 ): void {
   res.writeHead(status, sent as Record<string, string | string[]>)
-  res.end(body)
+  // A string here is a latin1 copy of the bytes (see StoredResponse.latin1).
+  if (typeof body === 'string') (res as ServerResponse).end(body, 'latin1')
+  else res.end(body)
   app._finish(ctx, status, headers)
 }
 

@@ -70,7 +70,7 @@ export function replay(stored: StoredResponse, ctx: KilnContext, xCache: string,
   const headers = { ...stored.template }
   headers['age'] = String(ageSeconds)
   headers['x-cache'] = xCache
-  return new PreparedResponse(stored.status, headers, stored.body, stored.variants)
+  return new PreparedResponse(stored.status, headers, stored.body, stored.variants, stored.latin1)
 }
 
 /** If-None-Match uses weak comparison (RFC 9110 13.1.2): `W/"x"` matches `"x"`; `*` matches all. */

@@ -106,3 +106,29 @@ describe('@cached hits of a compressible body', () => {
     expect(stored.size).toBeGreaterThan(stored.body.byteLength * 1.5)
   })
 })
+
+describe('@cached hits of a small body', () => {
+  it('send the stored bytes exactly, whatever the characters (the body goes out as latin1 text)', async () => {
+    const app = createApp({ metrics: false, logger: quiet })
+    const text = 'héllo ✓ 日本 \u0000 end'
+    app.get('/text', cached(() => text, { ttl: 60 }))
+    app.get('/bytes', cached((ctx) => ctx.text(Buffer.from([0, 1, 127, 128, 200, 255]).toString('latin1')), { ttl: 60 }))
+    const port = (await app.listen({ port: 0, host: '127.0.0.1' })).port
+    try {
+      const miss = await request(port, { path: '/text' })
+      const hit = await request(port, { path: '/text' })
+      expect(hit.headers['x-cache']).toBe('HIT')
+      expect(hit.body.equals(miss.body)).toBe(true)
+      expect(hit.text).toBe(text)
+      expect(hit.headers['content-length']).toBe(String(Buffer.byteLength(text)))
+      await request(port, { path: '/bytes' })
+      const bytes = await request(port, { path: '/bytes' })
+      expect(bytes.headers['x-cache']).toBe('HIT')
+      expect(bytes.body.equals(Buffer.from(Buffer.from([0, 1, 127, 128, 200, 255]).toString('latin1'), 'utf8'))).toBe(true)
+      const stored = storedBodies(app).get(Buffer.byteLength(text))!
+      expect(stored.latin1).toBe(Buffer.from(text).toString('latin1'))
+    } finally {
+      await app.close()
+    }
+  })
+})
