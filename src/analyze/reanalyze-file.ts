@@ -183,28 +183,9 @@ export function reanalyzeFile(
     if (r.index !== index) routes[k] = { ...r, index }
   }
 
-  const apps = []
-  for (const a of previous.apps) {
-    if (a.file !== rel) {
-      apps.push(a)
-      continue
-    }
-    const loc = remap.loc(a.loc)
-    const span = remap.span(a.span)
-    if (loc === undefined || span === undefined) return undefined
-    apps.push({ ...a, loc, span })
-  }
-  const resources = []
-  for (const res of previous.resources) {
-    if (res.file !== rel) {
-      resources.push(res)
-      continue
-    }
-    const loc = remap.loc(res.loc)
-    const span = remap.span(res.span)
-    if (loc === undefined || span === undefined) return undefined
-    resources.push({ ...res, loc, span })
-  }
+  const apps = remapFile(previous.apps, rel, remap)
+  const resources = remapFile(previous.resources, rel, remap)
+  if (apps === undefined || resources === undefined) return undefined
   if (remap.failed) return undefined
   return { root, apps, routes, resources, diagnostics: sortDiagnostics(diagnostics), files: previous.files }
 }
@@ -466,6 +447,22 @@ function createRemap(rel: string, oldSf: ts.SourceFile, newSf: ts.SourceFile, pi
   const fail = (): undefined => {
     out.failed = true
     return undefined
+  }
+  return out
+}
+
+/** `items` with those of `rel` moved to their new location; undefined when one cannot be placed. */
+function remapFile<T extends { file: string; loc: SourceLocation; span: Span }>(items: readonly T[], rel: string, remap: Remap): T[] | undefined {
+  const out: T[] = []
+  for (const item of items) {
+    if (item.file !== rel) {
+      out.push(item)
+      continue
+    }
+    const loc = remap.loc(item.loc)
+    const span = remap.span(item.span)
+    if (loc === undefined || span === undefined) return undefined
+    out.push({ ...item, loc, span })
   }
   return out
 }
