@@ -79,13 +79,22 @@ function sendString(app: App, ctx: Context, res: NodeResponse, body: string, typ
 }
 
 /**
+ * Whether a finished response may skip `finalize`: no context headers to merge, a status that
+ * has a body, HTTP/1.1 (HTTP/2 strips connection headers) and the app not closing (which adds
+ * `Connection: close`).
+ */
+function sendableAsIs(app: App, ctx: Context, status: number): boolean {
+  return ctx._headers === null && !app._closing && status >= 200 && status !== 204 && status !== 304 && ctx.req?.httpVersionMajor === 1
+}
+
+/**
  * A KilnResponse with a text body (`ctx.json`, `ctx.text`, `ctx.html`) that needs no compression:
  * one copy of its headers (the object may be shared: never written to), its length, and out. The
  * general path would also turn the text into a Buffer first. Else false.
  */
 function sendTextResponse(app: App, ctx: Context, res: NodeResponse, r: KilnResponse): boolean {
   const status = r.status
-  if (ctx._headers !== null || app._closing || status < 200 || status === 204 || status === 304 || ctx.req?.httpVersionMajor !== 1) return false
+  if (!sendableAsIs(app, ctx, status)) return false
   const body = r.body as string
   const length = Buffer.byteLength(body)
   const c = app._options.compression
@@ -106,7 +115,7 @@ function sendTextResponse(app: App, ctx: Context, res: NodeResponse, r: KilnResp
  */
 function sendPrepared(app: App, ctx: Context, res: NodeResponse, r: PreparedResponse): boolean {
   const status = r.status
-  if (ctx._headers !== null || app._closing || status < 200 || status === 204 || status === 304 || ctx.req?.httpVersionMajor !== 1) return false
+  if (!sendableAsIs(app, ctx, status)) return false
   const c = app._options.compression
   const body = r.body
   const headers = r.headers
