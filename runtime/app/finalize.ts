@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
 import type { KilnResponse } from '../types.js'
 import {
-  ASYNC_COMPRESS_BYTES, addVary, compressAsync, compressStream, compressSync, mayCompress, negotiateEncoding, weakEtag,
+  ASYNC_COMPRESS_BYTES, addVary, compressAsync, compressStream, compressSync, mayCompress, negotiateEncoding, weakEtag, type Encoding,
 } from './compress.js'
 import type { ResolvedCompression } from './options.js'
 
@@ -42,21 +42,15 @@ export function finalize(
   if (typeof body === 'string' || body instanceof Uint8Array) {
     const buf = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
     if (c === false || buf.byteLength < c.threshold || !mayCompress(status, headers)) return bytes(status, headers, buf)
-    headers.vary = addVary(headers.vary)
-    const enc = negotiateEncoding(acceptEncoding(request), c)
+    const enc = negotiateCoding(headers, request, c)
     if (enc === undefined) return bytes(status, headers, buf)
-    headers['content-encoding'] = enc
-    if (headers.etag !== undefined) headers.etag = weakEtag(headers.etag)
     if (buf.byteLength < ASYNC_COMPRESS_BYTES) return bytes(status, headers, compressSync(buf, enc, c))
     return compressAsync(buf, enc, c).then((out) => bytes(status, headers, out))
   }
   let stream = toNodeStream(body)
   if (c !== false && mayCompress(status, headers)) {
-    headers.vary = addVary(headers.vary)
-    const enc = negotiateEncoding(acceptEncoding(request), c)
+    const enc = negotiateCoding(headers, request, c)
     if (enc !== undefined) {
-      headers['content-encoding'] = enc
-      if (headers.etag !== undefined) headers.etag = weakEtag(headers.etag)
       delete headers['content-length']
       const z = compressStream(enc, c)
       stream.on('error', (error) => z.destroy(error))
@@ -64,6 +58,24 @@ export function finalize(
     }
   }
   return { status, headers, body: null, stream }
+}
+
+/**
+ * For a body that may be compressed: add `Vary: Accept-Encoding` to `headers` (the response's own
+ * copy) and, when the request accepts a coding, its `Content-Encoding` and the weak form of the
+ * ETag. Returns that coding, or undefined for identity.
+ */
+export function negotiateCoding(
+  headers: Record<string, string | string[]>,
+  request: { readonly headers: IncomingHttpHeaders },
+  c: ResolvedCompression,
+): Encoding | undefined {
+  headers.vary = addVary(headers.vary)
+  const enc = negotiateEncoding(acceptEncoding(request), c)
+  if (enc === undefined) return undefined
+  headers['content-encoding'] = enc
+  if (headers.etag !== undefined) headers.etag = weakEtag(headers.etag)
+  return enc
 }
 
 // Read only when a body may be compressed: reading headers has a cost under node:http.
