@@ -1,23 +1,28 @@
 import { join } from 'node:path'
-import { build, type BuildFailure, type Message } from 'esbuild'
+import { build, type BuildFailure, type BuildOptions, type Message } from 'esbuild'
 import { describe, expect, it } from 'vitest'
 import kiln from '../../plugin/esbuild.js'
 import { ROOT } from './bundlers/harness.js'
 
 const FIXTURES = join(ROOT, 'fixtures/bundlers/errors')
 
+/** An in-memory esbuild build of a fixture's server.ts with kiln (no report, no routes.d.ts). */
+function buildOptions(dir: string): BuildOptions {
+  return {
+    entryPoints: [join(dir, 'server.ts')],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'esm',
+    external: ['kiln/runtime'],
+    logLevel: 'silent',
+    plugins: [kiln({ root: dir, report: false, dts: false, summary: false })],
+  }
+}
+
 async function buildFixture(name: string): Promise<{ errors: Message[]; warnings: Message[] }> {
   try {
-    const result = await build({
-      entryPoints: [join(FIXTURES, name, 'server.ts')],
-      bundle: true,
-      write: false,
-      platform: 'node',
-      format: 'esm',
-      external: ['kiln/runtime'],
-      logLevel: 'silent',
-      plugins: [kiln({ root: join(FIXTURES, name), report: false, dts: false, summary: false })],
-    })
+    const result = await build(buildOptions(join(FIXTURES, name)))
     return { errors: result.errors, warnings: result.warnings }
   } catch (error) {
     const failure = error as BuildFailure
@@ -61,16 +66,7 @@ describe('bad input in watch mode (esbuild context)', () => {
   it('an error fails every rebuild until it is fixed', async () => {
     const { context } = await import('esbuild')
     const dir = join(FIXTURES, 'duplicate')
-    const ctx = await context({
-      entryPoints: [join(dir, 'server.ts')],
-      bundle: true,
-      write: false,
-      platform: 'node',
-      format: 'esm',
-      external: ['kiln/runtime'],
-      logLevel: 'silent',
-      plugins: [kiln({ root: dir, report: false, dts: false, summary: false })],
-    })
+    const ctx = await context(buildOptions(dir))
     try {
       for (let i = 0; i < 2; i++) {
         const failure = await ctx.rebuild().then(
