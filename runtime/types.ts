@@ -20,6 +20,12 @@ export interface RouteInfo {
 }
 
 /**
+ * @internal Set to true on the prototype of runtime/app's context: the cache tells a request
+ * context from a plain argument with one lookup instead of checking its members.
+ */
+export const KILN_CONTEXT = Symbol.for('kiln.context')
+
+/**
  * What a handler receives. runtime/app owns the implementation; these members are pinned.
  * `P` is the params' type: the route's own (`RouteParams<'/users/:id'>`) where the app knows it.
  */
@@ -34,6 +40,11 @@ export interface KilnContext<P = Params> {
   readonly query: Record<string, string | string[]>
   /** Lower-case header names, as node:http gives them. */
   readonly headers: IncomingHttpHeaders
+  /**
+   * One request header by lower-case name (`headers[name]`, a repeated `set-cookie` joined with
+   * ", "), without making `headers`: cheaper when a request needs only a few.
+   */
+  requestHeader(name: string): string | undefined
   /** The matched route; null inside middleware that runs for unmatched requests. */
   readonly route: RouteInfo | null
   /** Unique per request; echoed in 500 responses and logs. */
@@ -64,34 +75,84 @@ export type Handler = (ctx: KilnContext) => unknown
  * status, headers and body, with no further conversion.
  */
 export class KilnResponse {
+  /** Lower-case header names. */
+  // Declared and assigned, not a parameter property: a field would be defined on every instance
+  // and hide PreparedResponse's accessor.
+  declare headers: Record<string, string | string[]>
+
   constructor(
     public status: number,
-    /** Lower-case header names. */
-    public headers: Record<string, string | string[]>,
+    headers: Record<string, string | string[]>,
     public body: Uint8Array | string | null | AsyncIterable<Uint8Array | string> | ReadableStream<Uint8Array>,
-  ) {}
+  ) {
+    this.headers = headers
+  }
 }
 
 /**
- * @internal A response whose bytes and headers are final: `body` is a Buffer and `content-length`
- * is its length. The cache answers hits with these, and node:http's adapter writes one without
- * copying or re-checking it when it needs no compression.
+ * @internal What every response answered from one stored entry shares: the entry's headers and
+ * bytes, and what the app derives from them once (compressed bodies, serialized header lines).
+ */
+export interface PreparedEntry {
+  readonly status: number
+  /** Final headers with `age`, `x-cache` and `content-length` slots; shared: never written. */
+  readonly template: Record<string, string | string[]>
+  readonly body: Buffer
+  /** `body` as a latin1 string (the same bytes), when kept: node:http sends it with the headers in one write. */
+  readonly latin1: string | undefined
+  /** Compressed forms of `body` by content coding, made by the app on first need. */
+  readonly variants: Map<string, Buffer>
+  /**
+   * What the app derives from the entry's headers to write them (serialized header lines), per
+   * content coding (`''`: not compressible, `'vary'`: compressible but sent as is), made by the
+   * app on first need; null when they must go through `writeHead`. Opaque to the cache.
+   */
+  readonly heads: Map<string, object | null>
+}
+
+/**
+ * @internal A cache hit (or the miss that filled the entry): the entry's bytes and headers plus
+ * this response's `Age` and `X-Cache`. Its `headers` object is made on first read, and only then:
+ * node:http's adapter sends an unread response from the entry's serialized header lines, and one
+ * whose headers were read (middleware may have changed them) from its headers.
  */
 export class PreparedResponse extends KilnResponse {
   declare body: Buffer
+  /** @internal The headers once made (or set). */
+  declare _headers: Record<string, string | string[]> | undefined
+
   constructor(
-    status: number,
-    /** This response's own object (the app may add Vary and Content-Encoding to it). */
-    headers: Record<string, string | string[]>,
-    body: Buffer,
-    /** Compressed forms of `body` by content coding, shared by every response with this body. */
-    readonly variants: Map<string, Buffer> | undefined = undefined,
-    /** `body` as a latin1 string (the same bytes), when kept: node:http sends it with the headers in one write. */
-    readonly latin1: string | undefined = undefined,
+    readonly entry: PreparedEntry,
+    /** Seconds, as sent in `Age`. */
+    readonly age: string,
+    readonly xCache: string,
   ) {
-    super(status, headers, body)
+    super(entry.status, undefined as unknown as Record<string, string>, entry.body)
+  }
+
+  /** Whether anything read or replaced `headers` (then they are what goes out). */
+  get headersRead(): boolean {
+    return this._headers !== undefined
   }
 }
+
+Object.defineProperty(PreparedResponse.prototype, 'headers', {
+  get(this: PreparedResponse) {
+    if (this._headers === undefined) {
+      // A spread copy (V8 clones the template's layout) whose slots are then filled: adding a key
+      // to a spread copy would be a V8 slow path, and no key is added.
+      const h = { ...this.entry.template }
+      h.age = this.age
+      h['x-cache'] = this.xCache
+      this._headers = h
+    }
+    return this._headers
+  },
+  set(this: PreparedResponse, value: Record<string, string | string[]> | undefined) {
+    this._headers = value
+  },
+  configurable: true,
+})
 
 /** What features may rely on from an app. runtime/app's app implements at least this. */
 export interface KilnAppLike {

@@ -179,15 +179,16 @@ export class App extends Registrar implements KilnAppLike {
 
   /**
    * @internal A request is done: count it for draining and metrics. `headers` are the response's,
-   * read only on a cached route (its `X-Cache` counts hits and misses per route).
+   * read only on a cached route (its `X-Cache` counts hits and misses per route) when `xCache` is
+   * not given.
    */
-  _finish(ctx: Context, status: number, headers?: Record<string, string | string[] | number> | null): void {
+  _finish(ctx: Context, status: number, headers?: Record<string, string | string[] | number> | null, xCache?: string): void {
     if (--this._inflight === 0 && this._drained !== undefined) this._drained()
     const m = this._metrics
     if (m === undefined) return
     try {
       const seconds = (performance.now() - ctx._start) / 1000
-      if (ctx._cached) m.recordRequest(ctx.route!.id, status, seconds, xCacheOf(headers))
+      if (ctx._cached) m.recordRequest(ctx.route!.id, status, seconds, xCache ?? xCacheOf(headers))
       else m.recordRequest(ctx.route === null ? '__unknown__' : ctx.route.id, status, seconds)
     } catch (error) {
       // The response is already sent: a metrics bug must not touch it.

@@ -7,7 +7,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
 import { randomBytes } from 'node:crypto'
 import type { Pool } from '../pool/index.js'
 import type { Params } from '../router/types.js'
-import { KilnResponse, type KilnContext, type RouteInfo } from '../types.js'
+import { KILN_CONTEXT, KilnResponse, type KilnContext, type RouteInfo } from '../types.js'
 import { parseForm, parseJson, parseQuery, readBody, type BodySource } from './body.js'
 import { JSON_TYPE, TEXT_TYPE, renderBuffered } from './render.js'
 import type { App } from './app.js'
@@ -60,6 +60,29 @@ export class Context<P = Params> implements KilnContext<P> {
    */
   get headers(): IncomingHttpHeaders {
     return (this._requestHeaders ??= this.req!.headers)
+  }
+
+  /**
+   * One request header by lower-case name, the value `headers[name]` has, read without building
+   * `headers`: node:http builds that object from all the raw headers at once (1.2 µs for a
+   * browser's dozen, against about 30 ns to find one here).
+   */
+  requestHeader(name: string): string | undefined {
+    const req = this.req
+    // HTTP/2 names the host `:authority`, `headers` may already be made, and a request made in
+    // process (`inject`) may have no raw headers: read `headers` then.
+    const raw = req?.rawHeaders
+    if (this._requestHeaders !== undefined || raw === undefined || req!.httpVersionMajor !== 1) return joined(this.headers[name])
+    let value: string | undefined
+    for (let i = 0; i < raw.length; i += 2) {
+      const field = raw[i]
+      if (field.length === name.length && (field === name || sameLowerCase(field, name))) {
+        // A repeated field: node's rules (keep the first, or join with ", " or "; ") decide.
+        if (value !== undefined) return joined(this.headers[name])
+        value = raw[i + 1]
+      }
+    }
+    return value
   }
 
   get query(): Record<string, string | string[]> {
@@ -192,4 +215,20 @@ export class Context<P = Params> implements KilnContext<P> {
     if (message !== undefined) body.message = message
     return new KilnResponse(404, { 'content-type': JSON_TYPE }, JSON.stringify(body))
   }
+}
+
+Object.defineProperty(Context.prototype, KILN_CONTEXT, { value: true })
+
+/** Whether `field` lower-cased is `name` (lower-case), without making the lower-cased copy. */
+function sameLowerCase(field: string, name: string): boolean {
+  for (let i = 0; i < field.length; i++) {
+    let c = field.charCodeAt(i)
+    if (c >= 65 && c <= 90) c += 32
+    if (c !== name.charCodeAt(i)) return false
+  }
+  return true
+}
+
+function joined(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value
 }

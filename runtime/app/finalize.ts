@@ -70,18 +70,24 @@ export function negotiateCoding(
   request: { readonly headers: IncomingHttpHeaders },
   c: ResolvedCompression,
 ): Encoding | undefined {
-  headers.vary = addVary(headers.vary)
-  const enc = negotiateEncoding(acceptEncoding(request), c)
-  if (enc === undefined) return undefined
-  headers['content-encoding'] = enc
-  if (headers.etag !== undefined) headers.etag = weakEtag(headers.etag)
+  const enc = requestCoding(request, c)
+  setCodingHeaders(headers, enc)
   return enc
 }
 
-// Read only when a body may be compressed: reading headers has a cost under node:http.
-function acceptEncoding(request: { readonly headers: IncomingHttpHeaders }): string | undefined {
-  const v = request.headers['accept-encoding']
-  return typeof v === 'string' ? v : undefined
+/** The content coding this request gets for a compressible body, or undefined for identity. */
+export function requestCoding(request: { readonly headers: IncomingHttpHeaders } | { requestHeader(name: string): string | undefined }, c: ResolvedCompression): Encoding | undefined {
+  // Read only when a body may be compressed: reading headers has a cost under node:http.
+  const v = 'requestHeader' in request ? request.requestHeader('accept-encoding') : request.headers['accept-encoding']
+  return negotiateEncoding(typeof v === 'string' ? v : undefined, c)
+}
+
+/** The headers of a compressible body sent with coding `enc` (undefined: as is). */
+export function setCodingHeaders(headers: Record<string, string | string[]>, enc: Encoding | undefined): void {
+  headers.vary = addVary(headers.vary)
+  if (enc === undefined) return
+  headers['content-encoding'] = enc
+  if (headers.etag !== undefined) headers.etag = weakEtag(headers.etag)
 }
 
 function bytes(status: number, headers: Record<string, string | string[]>, buf: Buffer): Finished {

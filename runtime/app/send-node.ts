@@ -8,8 +8,9 @@ import type { ServerResponse } from 'node:http'
 import { KilnResponse, PreparedResponse } from '../types.js'
 import type { App } from './app.js'
 import type { Context, NodeResponse } from './context.js'
-import { ASYNC_COMPRESS_BYTES, compressAsync, compressSync, mayCompress } from './compress.js'
-import { finalize, negotiateCoding, type Finished } from './finalize.js'
+import { ASYNC_COMPRESS_BYTES, compressAsync, compressSync, mayCompress, type Encoding } from './compress.js'
+import { finalize, requestCoding, setCodingHeaders, type Finished } from './finalize.js'
+import { acceptsLines, flat, headLines, writeWithLines } from './head-lines.js'
 import { JSON_TYPE, TEXT_TYPE, toResponse } from './render.js'
 
 /** Send `value`; whatever fails becomes an error response (or a cut connection once headers left). */
@@ -115,35 +116,35 @@ function sendTextResponse(app: App, ctx: Context, res: NodeResponse, r: KilnResp
  */
 function sendPrepared(app: App, ctx: Context, res: NodeResponse, r: PreparedResponse): boolean {
   const status = r.status
-  if (!sendableAsIs(app, ctx, status)) return false
+  const entry = r.entry
+  // A body someone replaced is sent by the general path.
+  if (!sendableAsIs(app, ctx, status) || r.body !== entry.body) return false
   const c = app._options.compression
-  const body = r.body
-  const headers = r.headers
-  if (c === false || body.byteLength < c.threshold || r.variants === undefined || !mayCompress(status, headers)) {
-    writePrepared(app, ctx, res, status, headers, r.latin1 ?? body)
+  const body = entry.body
+  // Headers someone read may have been changed: they decide, not the entry's.
+  const headers = r.headersRead ? r.headers : entry.template
+  if (c === false || body.byteLength < c.threshold || !mayCompress(status, headers)) {
+    writePrepared(app, ctx, res, r, AS_IS, entry.latin1 ?? body)
     return true
   }
-  // A copy with Object.assign: `headers` is a spread copy of the entry's template, and adding a
-  // key to one is a V8 slow path (about 1.4 µs on Node 20).
-  const sent = Object.assign({}, headers)
-  const enc = negotiateCoding(sent, ctx, c)
+  const enc = requestCoding(ctx, c)
   if (enc === undefined) {
-    writePrepared(app, ctx, res, status, sent, r.latin1 ?? body)
+    writePrepared(app, ctx, res, r, VARY_ONLY, entry.latin1 ?? body)
     return true
   }
-  const variants = r.variants
+  const variants = entry.variants
   const packed = variants.get(enc)
-  if (packed !== undefined) writePrepared(app, ctx, res, status, sent, packed)
+  if (packed !== undefined) writePrepared(app, ctx, res, r, enc, packed)
   else if (body.byteLength < ASYNC_COMPRESS_BYTES) {
     const made = compressSync(body, enc, c)
     variants.set(enc, made)
-    writePrepared(app, ctx, res, status, sent, made)
+    writePrepared(app, ctx, res, r, enc, made)
   } else {
     compressAsync(body, enc, c).then(
       (made) => {
         variants.set(enc, made)
         try {
-          writePrepared(app, ctx, res, status, sent, made)
+          writePrepared(app, ctx, res, r, enc, made)
         } catch (error) {
           recover(app, ctx, res, error)
         }
@@ -154,14 +155,73 @@ function sendPrepared(app: App, ctx: Context, res: NodeResponse, r: PreparedResp
   return true
 }
 
-/** Content-Length is set to `body`'s (a string `body` is a latin1 copy of the bytes). */
-function writePrepared(app: App, ctx: Context, res: NodeResponse, status: number, headers: Record<string, string | string[]>, body: Buffer | string): void {
-  headers['content-length'] = String(body.length)
-  res.writeHead(status, headers)
-  // A string here is a latin1 copy of the bytes (see StoredResponse.latin1).
+/** A body that is not compressible: the entry's headers as they are. */
+const AS_IS = ''
+/** A compressible body sent as is: the entry's headers plus `Vary: Accept-Encoding`. */
+const VARY_ONLY = 'vary'
+/** Header names a PreparedResponse carries per response: never in the entry's serialized lines. */
+const PER_RESPONSE = new Set(['age', 'x-cache', 'content-length'])
+
+/**
+ * Write a hit with `coding` (AS_IS, VARY_ONLY or a content coding) and `body` (a string is a latin1
+ * copy of the bytes, see PreparedEntry.latin1). Headers nobody read go out as the entry's
+ * serialized lines (see head-lines.ts); else through `writeHead`.
+ */
+function writePrepared(app: App, ctx: Context, res: NodeResponse, r: PreparedResponse, coding: string, body: Buffer | string): void {
+  const status = r.status
+  const length = String(body.length)
+  const head = r.headersRead || !acceptsLines(res) ? null : entryHead(r, coding)
+  if (head !== null) writeWithLines(res as ServerResponse, status, head.with(r.age, r.xCache), length)
+  else {
+    let headers: Record<string, string | string[]>
+    // Unread headers are made now, for this response alone: only their slots change.
+    if (coding === AS_IS && !r.headersRead) headers = r.headers
+    else {
+      // A copy (`r.headers` may be the object a middleware holds), with Object.assign: keys are
+      // added to it, and adding keys to a spread copy is a V8 slow path.
+      headers = Object.assign({}, r.headers)
+      if (coding !== AS_IS) setCodingHeaders(headers, coding === VARY_ONLY ? undefined : (coding as Encoding))
+    }
+    headers['content-length'] = length
+    res.writeHead(status, headers)
+  }
   if (typeof body === 'string') (res as ServerResponse).end(body, 'latin1')
   else res.end(body)
-  app._finish(ctx, status, headers)
+  app._finish(ctx, status, null, r.xCache)
+}
+
+/**
+ * An entry's header lines for one content coding, and those lines with the last `Age` and
+ * `X-Cache` a response of it sent (the same for every hit within a second).
+ */
+class EntryHead {
+  private age = ''
+  private xCache = ''
+  private last = ''
+
+  constructor(private readonly lines: string) {}
+
+  with(age: string, xCache: string): string {
+    if (age !== this.age || xCache !== this.xCache) {
+      this.age = age
+      this.xCache = xCache
+      this.last = flat(this.lines + 'age: ' + age + '\r\nx-cache: ' + xCache + '\r\n')
+    }
+    return this.last
+  }
+}
+
+/** The entry's header lines for `coding`, serialized on first need and kept with the entry. */
+function entryHead(r: PreparedResponse, coding: string): EntryHead | null {
+  const heads = r.entry.heads
+  const made = heads.get(coding)
+  if (made !== undefined) return made as EntryHead | null
+  const headers = Object.assign({}, r.entry.template)
+  if (coding !== AS_IS) setCodingHeaders(headers, coding === VARY_ONLY ? undefined : (coding as Encoding))
+  const lines = headLines(headers, PER_RESPONSE)
+  const head = lines === null ? null : new EntryHead(lines)
+  heads.set(coding, head)
+  return head
 }
 
 /** Send a KilnResponse (the general path). */

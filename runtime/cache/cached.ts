@@ -1,4 +1,4 @@
-import type { Handler, KilnContext } from '../types.js'
+import { KILN_CONTEXT, type Handler, type KilnContext } from '../types.js'
 import { cacheRoute } from './cache-route.js'
 import type { CachedOptions, CachedRouteOptions, CacheWrapOptions } from './types.js'
 import { wrapFunction } from './wrap.js'
@@ -53,7 +53,7 @@ function wrap(fn: Handler, options: CachedOptions): unknown {
   const wrapper = function (this: unknown, first: unknown): unknown {
     // `this` is passed on: a controller method may use its instance.
     // The app may pass more than the context (e.g. `next`): the first argument decides.
-    if (isContext(first)) return route.call(this, first)
+    if ((first as { [KILN_CONTEXT]?: unknown } | null)?.[KILN_CONTEXT] === true || isContext(first)) return route.call(this, first as KilnContext)
     plain ??= wrapFunction(fn as (...a: unknown[]) => unknown, options as CacheWrapOptions)
     return plain.apply(this, arguments as unknown as unknown[])
   }

@@ -14,7 +14,7 @@ export interface RouteKeyPlan {
  * `routeId|host|param/values|query=pairs|vary=pairs|identity|handlerHash`. Every request-supplied
  * part is percent-encoded, so no value can forge a separator and two different requests never
  * share a key. Query keys not declared are ignored (unless `query: '*'`), so `?utm=x` cannot
- * fill the cache with copies.
+ * fill the cache with copies. Headers are read one by one (`ctx.requestHeader`), never as `ctx.headers`.
  *
  * Invalidate one route by pattern with `invalidatePattern('GET /users/:id|*')`.
  */
@@ -27,6 +27,8 @@ export function createRouteKey(plan: RouteKeyPlan): (ctx: KilnContext, identity:
   // of hashing, the same object about 20 (Node 20; docs/cache.md, "Hit path"). An input that is
   // an array (a repeated query key or header) never compares equal, so such a key is always built.
   const memo = new KeyMemo()
+  let namesOf: unknown = undefined
+  let lastNames = NO_NAMES
   return (ctx, identity) => {
     memo.start()
     const route = plan.routeId ?? ctx.route?.id ?? ctx.method + ' ' + ctx.path
@@ -34,7 +36,15 @@ export function createRouteKey(plan: RouteKeyPlan): (ctx: KilnContext, identity:
     const host = hostOf(ctx, plan.trustProxy)
     memo.see(host)
     const params = ctx.params
-    const names = keyParams ?? paramNames(params)
+    let names = keyParams
+    if (names === undefined) {
+      // A route without params gets the router's one shared empty object every time.
+      if (params !== namesOf) {
+        namesOf = params
+        lastNames = paramNames(params)
+      }
+      names = lastNames
+    }
     memo.see(names.length)
     for (let i = 0; i < names.length; i++) memo.see(params[names[i]])
     if (query === '*') memo.same = false
@@ -42,7 +52,8 @@ export function createRouteKey(plan: RouteKeyPlan): (ctx: KilnContext, identity:
       const q = ctx.query
       for (let i = 0; i < query.length; i++) memo.see(q[query[i]])
     }
-    for (let i = 0; i < vary.length; i++) memo.see(ctx.headers[vary[i]])
+    const varyAt = memo.n
+    for (let i = 0; i < vary.length; i++) memo.see(ctx.requestHeader(vary[i]))
     memo.see(identity)
     if (memo.same) return memo.key!
 
@@ -56,8 +67,8 @@ export function createRouteKey(plan: RouteKeyPlan): (ctx: KilnContext, identity:
     if (query === '*' || query.length > 0) key += queryPart(ctx.query, query)
     key += '|'
     for (let i = 0; i < vary.length; i++) {
-      const v = ctx.headers[vary[i]]
-      if (v !== undefined) key += (i > 0 ? '&' : '') + vary[i] + '=' + encodeURIComponent(String(v))
+      const v = memo.last[varyAt + i] as string | undefined
+      if (v !== undefined) key += (i > 0 ? '&' : '') + vary[i] + '=' + encodeURIComponent(v)
     }
     key += '|' + (identity === '' ? '' : encodeURIComponent(identity)) + tail
     memo.last.length = memo.n
@@ -79,8 +90,12 @@ class KeyMemo {
   }
 
   see(v: unknown): void {
-    if (this.same && this.last[this.n] !== v) this.same = false
-    this.last[this.n++] = v
+    // Stored only when it changed: on the hot path (the same URL again) nothing is written.
+    if (this.last[this.n] !== v) {
+      this.same = false
+      this.last[this.n] = v
+    }
+    this.n++
   }
 }
 
@@ -95,10 +110,10 @@ function paramNames(params: Record<string, string>): string[] {
 function hostOf(ctx: KilnContext, trustProxy: boolean | undefined): string {
   const trusted = trustProxy ?? (ctx.app as { trustProxy?: boolean }).trustProxy === true
   if (trusted) {
-    const forwarded = ctx.headers['x-forwarded-host']
-    if (typeof forwarded === 'string' && forwarded !== '') return encodeURIComponent(forwarded.split(',')[0].trim().toLowerCase())
+    const forwarded = ctx.requestHeader('x-forwarded-host')
+    if (forwarded !== undefined && forwarded !== '') return encodeURIComponent(forwarded.split(',')[0].trim().toLowerCase())
   }
-  const host = ctx.headers.host
+  const host = ctx.requestHeader('host')
   if (host === undefined) return ''
   // Nearly every request of a server names the same host: remember the last one encoded.
   if (host !== lastHost) {

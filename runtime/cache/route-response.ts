@@ -32,9 +32,10 @@ export interface ResponsePlan {
 export function storeResponse(res: KilnResponse, plan: ResponsePlan, ttlMs: number, swrMs: number): StoredResponse {
   const body = res.body === null ? Buffer.alloc(0) : Buffer.from(res.body as string | Uint8Array)
   const headers: Record<string, string | string[]> = {}
+  const hopByHop = connectionSpecific(res.headers)
   for (const name in res.headers) {
     // The app computes the length of what it sends (none for HEAD and 304).
-    if (name !== 'content-length' && name !== 'x-cache' && name !== 'age') headers[name] = res.headers[name]
+    if (name !== 'content-length' && name !== 'x-cache' && name !== 'age' && !hopByHop.has(name)) headers[name] = res.headers[name]
   }
   const etag = typeof headers['etag'] === 'string' ? headers['etag'] : strongEtag(body)
   headers['etag'] = etag
@@ -49,6 +50,25 @@ export function storeResponse(res: KilnResponse, plan: ResponsePlan, ttlMs: numb
   return new StoredResponse(res.status, headers, body, etag)
 }
 
+const CONNECTION_HEADERS = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']
+
+/**
+ * Header names a cache never stores (RFC 9111 3.1): the connection-specific ones and the fields
+ * the response's Connection header names. They concern the connection that carried the response,
+ * not the requests a stored copy answers later.
+ */
+function connectionSpecific(headers: Record<string, string | string[]>): Set<string> {
+  const names = new Set(CONNECTION_HEADERS)
+  const connection = headers['connection']
+  if (connection !== undefined) {
+    for (const token of String(connection).split(',')) {
+      const name = token.trim().toLowerCase()
+      if (name !== '') names.add(name)
+    }
+  }
+  return names
+}
+
 /** sha1 of the body, base64url: strong (byte-exact) and short. */
 export function strongEtag(body: Uint8Array): string {
   return '"' + createHash('sha1').update(body).digest('base64url') + '"'
@@ -56,7 +76,7 @@ export function strongEtag(body: Uint8Array): string {
 
 /** The response for one request from a stored one: 304 when If-None-Match names its ETag. */
 export function replay(stored: StoredResponse, ctx: KilnContext, xCache: string, ageSeconds: number): KilnResponse {
-  const inm = ctx.headers['if-none-match']
+  const inm = ctx.requestHeader('if-none-match')
   if (inm !== undefined && etagMatches(inm, stored.etag)) {
     // A client that holds a compressed variant names its weak form (see the app's compression):
     // the 304 carries the ETag that client's 200 had.
@@ -67,10 +87,7 @@ export function replay(stored: StoredResponse, ctx: KilnContext, xCache: string,
     if (s['vary'] !== undefined) h['vary'] = s['vary']
     return new KilnResponse(304, h, null)
   }
-  const headers = { ...stored.template }
-  headers['age'] = String(ageSeconds)
-  headers['x-cache'] = xCache
-  return new PreparedResponse(stored.status, headers, stored.body, stored.variants, stored.latin1)
+  return new PreparedResponse(stored, String(ageSeconds), xCache)
 }
 
 /** If-None-Match uses weak comparison (RFC 9110 13.1.2): `W/"x"` matches `"x"`; `*` matches all. */
