@@ -26,6 +26,12 @@ export interface RouteInfo {
 export const KILN_CONTEXT = Symbol.for('kiln.context')
 
 /**
+ * @internal On a `cached()` route handler: the route wrapper inside it, which the app calls
+ * directly (the outer function also serves plain functions, and would check its argument first).
+ */
+export const CACHED_ROUTE = Symbol.for('kiln.cachedRoute')
+
+/**
  * What a handler receives. runtime/app owns the implementation; these members are pinned.
  * `P` is the params' type: the route's own (`RouteParams<'/users/:id'>`) where the app knows it.
  */

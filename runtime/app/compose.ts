@@ -8,6 +8,7 @@
 import type { LazyResource } from '../lazy/index.js'
 import type { Params } from '../router/types.js'
 import type { Context } from './context.js'
+import { CACHED_ROUTE } from '../types.js'
 
 export type Next = () => Promise<unknown>
 /** Middleware and handlers alike: `(ctx, next)`; a handler may ignore `next`. `P`: the params' type. */
@@ -68,7 +69,8 @@ export function isLazyHandler(h: unknown): h is LazyLike {
  */
 export function toMiddleware(h: unknown, label: string): Middleware {
   if (isLazyHandler(h)) return lazyHandler(h, label)
-  if (typeof h === 'function') return h as Middleware
+  // A cached() route handler: the route wrapper inside it (the same call, one check fewer).
+  if (typeof h === 'function') return ((h as { [CACHED_ROUTE]?: Middleware })[CACHED_ROUTE] ?? h) as Middleware
   throw new TypeError(`[kiln] ${label}: a handler must be a function or a lazy() resource (got ${h === null ? 'null' : typeof h})\nhint: app.get('/path', (ctx) => 'hello')`)
 }
 

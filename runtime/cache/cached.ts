@@ -1,4 +1,4 @@
-import { KILN_CONTEXT, type Handler, type KilnContext } from '../types.js'
+import { CACHED_ROUTE, KILN_CONTEXT, type Handler, type KilnContext } from '../types.js'
 import { cacheRoute } from './cache-route.js'
 import type { CachedOptions, CachedRouteOptions, CacheWrapOptions } from './types.js'
 import { wrapFunction } from './wrap.js'
@@ -59,6 +59,7 @@ function wrap(fn: Handler, options: CachedOptions): unknown {
   }
   Object.defineProperty(wrapper, 'name', { value: fn.name })
   ;(wrapper as unknown as Record<symbol, unknown>)[Symbol.for('kiln.cached')] = options
+  ;(wrapper as unknown as Record<symbol, unknown>)[CACHED_ROUTE] = route
   return wrapper
 }
 
