@@ -3,13 +3,17 @@
  * node stream, compression, Content-Length and Vary. Never mutates the KilnResponse (a cached
  * response is shared by many requests).
  */
-import type { IncomingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
 import type { KilnResponse } from '../types.js'
 import {
   ASYNC_COMPRESS_BYTES, addVary, compressAsync, compressStream, compressSync, mayCompress, negotiateEncoding, weakEtag, type Encoding,
 } from './compress.js'
 import type { ResolvedCompression } from './options.js'
+
+/** The request, as far as sending needs it: one header at a time (see Context.requestHeader). */
+export interface RequestHeaders {
+  requestHeader(name: string): string | undefined
+}
 
 export interface Finished {
   status: number
@@ -23,7 +27,7 @@ export interface Finished {
 /** Bytes or a stream, compressed when negotiated; a Promise only when a large body is compressed. */
 export function finalize(
   r: KilnResponse,
-  request: { readonly headers: IncomingHttpHeaders },
+  request: RequestHeaders,
   c: ResolvedCompression | false,
 ): Finished | Promise<Finished> {
   // Object.assign, not a spread: this copy gets new keys (content-length, vary), and adding a key
@@ -67,7 +71,7 @@ export function finalize(
  */
 export function negotiateCoding(
   headers: Record<string, string | string[]>,
-  request: { readonly headers: IncomingHttpHeaders },
+  request: RequestHeaders,
   c: ResolvedCompression,
 ): Encoding | undefined {
   const enc = requestCoding(request, c)
@@ -76,10 +80,8 @@ export function negotiateCoding(
 }
 
 /** The content coding this request gets for a compressible body, or undefined for identity. */
-export function requestCoding(request: { readonly headers: IncomingHttpHeaders } | { requestHeader(name: string): string | undefined }, c: ResolvedCompression): Encoding | undefined {
-  // Read only when a body may be compressed: reading headers has a cost under node:http.
-  const v = 'requestHeader' in request ? request.requestHeader('accept-encoding') : request.headers['accept-encoding']
-  return negotiateEncoding(typeof v === 'string' ? v : undefined, c)
+export function requestCoding(request: RequestHeaders, c: ResolvedCompression): Encoding | undefined {
+  return negotiateEncoding(request.requestHeader('accept-encoding'), c)
 }
 
 /** The headers of a compressible body sent with coding `enc` (undefined: as is). */

@@ -1,10 +1,10 @@
+import type { PreparedEntry } from '../types.js'
+
 /** The largest body also kept as a latin1 string. */
 const LATIN1_MAX_BYTES = 16 * 1024
 
 /** The smallest body counted with room for compressed variants (the app's default threshold). */
 const VARIANT_MIN_BYTES = 1024
-
-import type { PreparedEntry } from '../types.js'
 
 /**
  * A response ready to send from the cache: body bytes and headers computed once at store time,
