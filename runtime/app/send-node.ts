@@ -173,15 +173,9 @@ function writePrepared(app: App, ctx: Context, res: NodeResponse, r: PreparedRes
   const head = r.headersRead || !acceptsLines(res) ? null : entryHead(r, coding)
   if (head !== null) writeWithLines(res as ServerResponse, status, head.with(r.age, r.xCache), length)
   else {
-    let headers: Record<string, string | string[]>
-    // Unread headers are made now, for this response alone: only their slots change.
-    if (coding === AS_IS && !r.headersRead) headers = r.headers
-    else {
-      // A copy (`r.headers` may be the object a middleware holds), with Object.assign: keys are
-      // added to it, and adding keys to a spread copy is a V8 slow path.
-      headers = Object.assign({}, r.headers)
-      if (coding !== AS_IS) setCodingHeaders(headers, coding === VARY_ONLY ? undefined : (coding as Encoding))
-    }
+    // Unread headers are made now, for this response alone (only their slots change); read ones
+    // may be the object a middleware holds: a copy.
+    const headers = coding === AS_IS && !r.headersRead ? r.headers : codedCopy(r.headers, coding)
     headers['content-length'] = length
     res.writeHead(status, headers)
   }
@@ -216,12 +210,20 @@ function entryHead(r: PreparedResponse, coding: string): EntryHead | null {
   const heads = r.entry.heads
   const made = heads.get(coding)
   if (made !== undefined) return made as EntryHead | null
-  const headers = Object.assign({}, r.entry.template)
-  if (coding !== AS_IS) setCodingHeaders(headers, coding === VARY_ONLY ? undefined : (coding as Encoding))
-  const lines = headLines(headers, PER_RESPONSE)
+  const lines = headLines(codedCopy(r.entry.template, coding), PER_RESPONSE)
   const head = lines === null ? null : new EntryHead(lines)
   heads.set(coding, head)
   return head
+}
+
+/**
+ * A copy of `headers` as sent with `coding`, made with Object.assign: coding headers are added to
+ * it, and adding keys to a spread copy is a V8 slow path.
+ */
+function codedCopy(headers: Record<string, string | string[]>, coding: string): Record<string, string | string[]> {
+  const copy = Object.assign({}, headers)
+  if (coding !== AS_IS) setCodingHeaders(copy, coding === VARY_ONLY ? undefined : (coding as Encoding))
+  return copy
 }
 
 /** Send a KilnResponse (the general path). */
