@@ -49,7 +49,7 @@ export function decodeEntry(buf: Buffer): CacheEntry | undefined {
     const [status, headers, etag] = payload as [number, Record<string, string | string[]>, string]
     value = new StoredResponse(status, headers, Buffer.from(buf.subarray(6 + len)), etag)
   } else if (kind !== 0) return undefined
-  return { value, created, ttl, swr, tags: tags === 0 ? undefined : tags }
+  return { value, created, ttl, swr, tags: tags === 0 ? undefined : tags, removed: false }
 }
 
 function writeFrame(out: Buffer, kind: number, head: Buffer): void {

@@ -12,6 +12,11 @@ export interface CacheEntry {
   swr: number
   /** Resolved tags (params substituted); undefined when none. */
   tags: string[] | undefined
+  /**
+   * Level-1 only: set when level 1 let go of the entry (evicted, deleted, replaced, cleared), so a
+   * route that holds on to the entry it served last knows without a lookup.
+   */
+  removed: boolean
   /** Level-1 only: no refresh before this time (backoff after a failed refresh). */
   retryAt?: number
   /** Level-1 only: failed refreshes in a row. */

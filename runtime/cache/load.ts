@@ -97,7 +97,7 @@ function startFlight(
 
 export function makeEntry(s: StoreState, value: unknown, created: number, o: ResolvedEntryOptions): CacheEntry {
   const ttl = o.exact ? o.ttl : jitterTtl(o.ttl, s.jitter, s.root.random)
-  return { value, created, ttl, swr: o.swr, tags: o.tags }
+  return { value, created, ttl, swr: o.swr, tags: o.tags, removed: false }
 }
 
 /** A servable entry from Redis (tags checked against Redis' timestamps), or undefined. */

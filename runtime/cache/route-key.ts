@@ -29,12 +29,16 @@ export function createRouteKey(plan: RouteKeyPlan): (ctx: KilnContext, identity:
   const memo = new KeyMemo()
   let namesOf: unknown = undefined
   let lastNames = NO_NAMES
+  // A key of route, host and identity alone (no params, query keys or vary names: most cached
+  // pages) is checked against the last one's three inputs before any memo work.
+  const headersOnly = query !== '*' && query.length === 0 && vary.length === 0
+  let shortKey: string | undefined
+  let shortRoute = ''
+  let shortHost = ''
+  let shortIdentity = ''
   return (ctx, identity) => {
-    memo.start()
     const route = plan.routeId ?? ctx.route?.id ?? ctx.method + ' ' + ctx.path
-    memo.see(route)
     const host = hostOf(ctx, plan.trustProxy)
-    memo.see(host)
     const params = ctx.params
     let names = keyParams
     if (names === undefined) {
@@ -45,6 +49,23 @@ export function createRouteKey(plan: RouteKeyPlan): (ctx: KilnContext, identity:
       }
       names = lastNames
     }
+    const short = headersOnly && names.length === 0
+    if (short && shortKey !== undefined && route === shortRoute && host === shortHost && identity === shortIdentity) return shortKey
+    const key = keyOf(ctx, identity, route, host, names)
+    if (short) {
+      shortKey = key
+      shortRoute = route
+      shortHost = host
+      shortIdentity = identity
+    }
+    return key
+  }
+
+  function keyOf(ctx: KilnContext, identity: string, route: string, host: string, names: string[]): string {
+    const params = ctx.params
+    memo.start()
+    memo.see(route)
+    memo.see(host)
     memo.see(names.length)
     for (let i = 0; i < names.length; i++) memo.see(params[names[i]])
     if (query === '*') memo.same = false

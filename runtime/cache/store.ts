@@ -30,7 +30,8 @@ export function createStore(root: CacheRoot, name: string, o: ResolvedStoreOptio
     max: o.max,
     maxSize: o.maxBytes,
     sizeCalculation: (entry, key) => Math.max(1, Math.ceil(o.sizeCalculation(entry.value, key))),
-    dispose: (_entry, _key, reason) => {
+    dispose: (entry, _key, reason) => {
+      entry.removed = true
       if (reason === 'evict') s.counters.evictions++
     },
   })

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { cached, createCache, type Cache, type CachedOptions } from '../../runtime/cache/index.js'
 import { KilnResponse, type KilnContext } from '../../runtime/types.js'
+import type { CacheStore } from '../../runtime/cache/store.js'
+import { StoredResponse } from '../../runtime/cache/stored-response.js'
 import { bodyText, deferred, fakeContext, manualClock, type FakeRequest } from './helpers.js'
 
 type Res = KilnResponse
@@ -169,6 +171,34 @@ describe('@cached route: the key', () => {
     expect(t.runs()).toBe(variants.length)
   })
 
+  it('a key of route, host and identity alone is reused only when all three are the same', async () => {
+    // No params, query keys or vary names: the wrapper compares the three inputs with the last
+    // request's before anything else. One wrapper serving two routes (no routeId), two hosts, two users.
+    const t = setup(
+      { routeId: undefined, keyParams: [], private: true, identity: (ctx) => ctx.requestHeader('x-user') ?? 'anon' },
+      (ctx) => `${ctx.route!.id}:${ctx.headers.host}:${ctx.headers['x-user'] ?? 'anon'}`,
+    )
+    // Each request differs from the one before it in one input.
+    const variants: Partial<FakeRequest>[] = [
+      { path: '/a' },
+      { path: '/a', headers: { host: 'other.test' } },
+      { path: '/b', headers: { host: 'other.test' } },
+      { path: '/b', headers: { host: 'other.test', 'x-user': 'u1' } },
+      { path: '/b', headers: { host: 'other.test', 'x-user': 'u2' } },
+    ]
+    const want = ['GET /a:example.test:anon', 'GET /a:other.test:anon', 'GET /b:other.test:anon', 'GET /b:other.test:u1', 'GET /b:other.test:u2']
+    for (let round = 0; round < 3; round++) {
+      for (const [i, v] of variants.entries()) {
+        for (let twice = 0; twice < 2; twice++) {
+          const res = await t.call(v)
+          expect(bodyText(res)).toBe(want[i])
+          expect(res.headers['x-cache']).toBe(round === 0 && twice === 0 ? 'MISS' : 'HIT')
+        }
+      }
+    }
+    expect(t.runs()).toBe(variants.length)
+  })
+
   it('X-Forwarded-Host is ignored unless the proxy is trusted', async () => {
     const t = setup()
     await t.call({ headers: { 'x-forwarded-host': 'a.test' } })
@@ -307,6 +337,86 @@ describe('@cached route: invalidation', () => {
     await route(fakeContext({ app: { cache } }))
     expect(cache.named('pages').getStats().entries).toBe(1)
     expect((route as unknown as Record<symbol, unknown>)[Symbol.for('kiln.cached')]).toMatchObject({ cache: 'pages' })
+  })
+})
+
+/** The one key level 1 holds. */
+function onlyKey(cache: Cache): string {
+  const keys = [...(cache as CacheStore)._state.lru.keys()]
+  expect(keys).toHaveLength(1)
+  return keys[0]
+}
+
+describe('@cached route: the entry a route served last is answered without a lookup, never after level 1 let go of it', () => {
+  // Each case: a HIT makes the entry the route's last one, then level 1 lets go of it in one way;
+  // the next request must not get the old body.
+  const cases: [string, (t: ReturnType<typeof setup>) => Promise<unknown> | void][] = [
+    ['delete(key)', async (t) => t.cache.delete(onlyKey(t.cache))],
+    ['invalidatePattern', async (t) => t.cache.invalidatePattern('GET /users/:id|*')],
+    ['clear()', async (t) => t.cache.clear()],
+    ['invalidateTag', async (t) => {
+      t.clock.advance(1)
+      await t.cache.invalidateTag('users')
+    }],
+    ['expiry (ttl + swr passed)', (t) => t.clock.advance(361_000)],
+  ]
+  for (const [name, letGo] of cases) {
+    it(name, async () => {
+      const t = setup({ tags: ['users'] })
+      expect(bodyText(await t.call())).toBe('user 42 #0')
+      expect((await t.call()).headers['x-cache']).toBe('HIT')
+      await letGo(t)
+      const next = await t.call()
+      expect(next.headers['x-cache']).toBe('MISS')
+      expect(bodyText(next)).toBe('user 42 #1')
+    })
+  }
+
+  it('replaced by a write-through set: the next hit serves the new entry', async () => {
+    const t = setup()
+    await t.call()
+    expect((await t.call()).headers['x-cache']).toBe('HIT')
+    const key = onlyKey(t.cache)
+    const old = (t.cache as CacheStore)._state.lru.get(key)!.value as StoredResponse
+    await t.cache.set(key, new StoredResponse(200, { ...old.headers }, Buffer.from('replaced'), old.etag))
+    const hit = await t.call()
+    expect(hit.headers['x-cache']).toBe('HIT')
+    expect(bodyText(hit)).toBe('replaced')
+  })
+
+  it('evicted by the LRU: a MISS, not the evicted body', async () => {
+    const t = setup({}, undefined, { max: 1 })
+    await t.call()
+    expect((await t.call()).headers['x-cache']).toBe('HIT')
+    await t.call({ params: { id: '43' } }) // fills the only slot: 42 is evicted
+    const next = await t.call()
+    expect(next.headers['x-cache']).toBe('MISS')
+    expect(t.cache.getStats().evictions).toBeGreaterThanOrEqual(1)
+  })
+
+  it('still tells the LRU it is in use (once a second), so a busy entry is not the one evicted', async () => {
+    const t = setup({}, undefined, { max: 2 })
+    await t.call() // 42: MISS
+    await t.call() // 42: HIT, now the route's last entry
+    await t.call({ params: { id: '43' } }) // 43: MISS; LRU order 42, 43
+    t.clock.advance(1000)
+    // A hit of 42 a second later bumps it: order 43, 42. Without that, 44 would evict 42.
+    await t.call()
+    await t.call({ params: { id: '44' } })
+    expect((await t.call()).headers['x-cache']).toBe('HIT')
+    expect((await t.call({ params: { id: '43' } })).headers['x-cache']).toBe('MISS')
+  })
+
+  it('one route serving two apps keeps their entries apart', async () => {
+    const t = setup()
+    const other = { cache: createCache({ now: t.clock.now, jitter: 0 }) }
+    await t.call()
+    expect((await t.call()).headers['x-cache']).toBe('HIT')
+    expect((await t.call({ app: other })).headers['x-cache']).toBe('MISS')
+    expect((await t.call({ app: other })).headers['x-cache']).toBe('HIT')
+    await t.cache.clear()
+    expect((await t.call()).headers['x-cache']).toBe('MISS')
+    expect((await t.call({ app: other })).headers['x-cache']).toBe('HIT')
   })
 })
 

@@ -8,7 +8,7 @@ import { manualClock } from './helpers.js'
 
 describe('entry codec', () => {
   it('round-trips JSON values with their clock data and tags', () => {
-    const entry = { value: { a: [1, 'x', null] }, created: 123, ttl: 1000, swr: 50, tags: ['t:1', 'u'] }
+    const entry = { value: { a: [1, 'x', null] }, created: 123, ttl: 1000, swr: 50, tags: ['t:1', 'u'], removed: false }
     expect(decodeEntry(encodeEntry(entry))).toEqual(entry)
     expect(decodeEntry(encodeEntry({ ...entry, value: undefined, tags: undefined }))).toEqual({ ...entry, value: null, tags: undefined })
   })
@@ -16,7 +16,7 @@ describe('entry codec', () => {
   it('stores a response body raw (no base64) and restores a StoredResponse', () => {
     const body = Buffer.from([0, 1, 2, 255, 254])
     const res = new StoredResponse(200, { 'content-type': 'application/octet-stream', etag: '"e"' }, body, '"e"')
-    const buf = encodeEntry({ value: res, created: 1, ttl: 2, swr: 3, tags: undefined })
+    const buf = encodeEntry({ value: res, created: 1, ttl: 2, swr: 3, tags: undefined, removed: false })
     expect(buf.subarray(buf.length - 5)).toEqual(body)
     const back = decodeEntry(buf)!.value as StoredResponse
     expect(back).toBeInstanceOf(StoredResponse)
@@ -26,12 +26,12 @@ describe('entry codec', () => {
   it('rejects bytes it does not understand (a miss, not a crash)', () => {
     expect(decodeEntry(Buffer.from('hello world'))).toBeUndefined()
     expect(decodeEntry(Buffer.from([1, 0, 0, 0, 0, 99]))).toBeUndefined()
-    const good = encodeEntry({ value: 1, created: 1, ttl: 1, swr: 0, tags: undefined })
+    const good = encodeEntry({ value: 1, created: 1, ttl: 1, swr: 0, tags: undefined, removed: false })
     expect(decodeEntry(good.subarray(0, good.length - 2))).toBeUndefined()
   })
 
   it('refuses values JSON cannot write', () => {
-    expect(() => encodeEntry({ value: { n: 1n }, created: 1, ttl: 1, swr: 0, tags: undefined })).toThrow()
+    expect(() => encodeEntry({ value: { n: 1n }, created: 1, ttl: 1, swr: 0, tags: undefined, removed: false })).toThrow()
   })
 })
 
