@@ -3,6 +3,7 @@
  * autocannon; pinned to CPU 0 while the server under test runs on CPU 1; 127.0.0.1 only.
  */
 import { execFileSync } from 'node:child_process'
+import type { InterleaveOptions, InterleaveResult } from './interleave-client.js'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -61,3 +62,18 @@ export function load(pid: number, url: string, seconds: number, connections: num
 
 /** The middle value (the upper one of an even count). */
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+/**
+ * Load `paths` of one server in turns of `sliceMs` for `seconds` (bench/interleave-client.ts, pinned
+ * to CPU 0): routes compared turn by turn see the same machine, where runs of a second each see
+ * whatever the other tenants of the host did meanwhile. Throws on any non-2xx answer.
+ */
+export function interleave(pid: number, port: number, paths: string[], seconds: number, options: Partial<InterleaveOptions> = {}): InterleaveResult {
+  const o: InterleaveOptions = { port, paths, serverPid: pid, connections: 50, sliceMs: 50, seconds, warmupMs: 2000, ...options }
+  const client = join(import.meta.dirname, 'interleave-client.ts')
+  const out = execFileSync('taskset', ['-c', '0', process.execPath, '--import', 'tsx', client, JSON.stringify(o)], {
+    encoding: 'utf8',
+    timeout: (seconds + 60) * 1000,
+  })
+  return JSON.parse(out) as InterleaveResult
+}
