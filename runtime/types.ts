@@ -51,6 +51,11 @@ export interface KilnContext<P = Params> {
    * ", "), without making `headers`: cheaper when a request needs only a few.
    */
   requestHeader(name: string): string | undefined
+  /**
+   * When the request arrived, in milliseconds since the epoch (`Date.now()`'s clock); the same
+   * value for every reader of one request, and free when metrics already read the arrival time.
+   */
+  readonly receivedAt: number
   /** The matched route; null inside middleware that runs for unmatched requests. */
   readonly route: RouteInfo | null
   /** Unique per request; echoed in 500 responses and logs. */

@@ -11,6 +11,7 @@ import { KILN_CONTEXT, KilnResponse, type KilnContext, type RouteInfo } from '..
 import { parseForm, parseJson, parseQuery, readBody, type BodySource } from './body.js'
 import { JSON_TYPE, TEXT_TYPE, renderBuffered } from './render.js'
 import type { App } from './app.js'
+import { wallClockAt } from './clock.js'
 
 const EMPTY_PARAMS: Params = Object.freeze(Object.create(null))
 // A per-process prefix plus a counter: unique without a random draw per request.
@@ -37,6 +38,8 @@ export class Context<P = Params> implements KilnContext<P> {
   _headers: Record<string, string | string[]> | null = null
   /** `performance.now()` at arrival, when metrics are on. */
   _start = 0
+  /** `receivedAt` once read. */
+  private _receivedAt = 0
   /** The matched route may answer with `X-Cache` (a `cached()` or lazy handler): metrics then read it. */
   _cached = false
   private _query: Record<string, string | string[]> | undefined = undefined
@@ -83,6 +86,16 @@ export class Context<P = Params> implements KilnContext<P> {
       }
     }
     return value
+  }
+
+  /**
+   * When the request arrived, in milliseconds since the epoch (`Date.now()`'s clock). With metrics
+   * on it comes from the arrival time they read, so it costs no clock read; else the clock is read
+   * on first use. The same value for every reader of one request.
+   */
+  get receivedAt(): number {
+    if (this._receivedAt === 0) this._receivedAt = this._start > 0 ? wallClockAt(this._start) : Date.now()
+    return this._receivedAt
   }
 
   get query(): Record<string, string | string[]> {

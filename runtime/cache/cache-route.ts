@@ -148,7 +148,9 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
       if (identityOf !== undefined) identity = String(identityOf(ctx) ?? '')
     }
     const key = keyOf(ctx, identity)
-    const now = s.root.now()
+    // The request's arrival time (free when metrics read it) rather than a clock read per hit: an
+    // entry fresh when the request arrived is fresh for it.
+    const now = s.root.systemClock ? ctx.receivedAt : s.root.now()
     let entry: CacheEntry | undefined
     if (key === hotKey && s === hotState && servable(hotEntry!, s, now)) {
       entry = hotEntry!
@@ -166,7 +168,8 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
       }
     }
     if (entry !== undefined && entry.value instanceof StoredResponse) {
-      const age = Math.floor((now - entry.created) / 1000)
+      // At least 0: a request that arrived before a concurrent load stored the entry.
+      const age = Math.max(0, Math.floor((now - entry.created) / 1000))
       if (now - entry.created < entry.ttl) {
         s.counters.hits++
         return replay(entry.value, ctx, 'HIT', age)

@@ -420,6 +420,30 @@ describe('@cached route: the entry a route served last is answered without a loo
   })
 })
 
+describe("@cached route: the request's arrival time is the clock of a hit", () => {
+  // With the system clock a hit reads no clock of its own: ctx.receivedAt (free when metrics read
+  // the arrival time) decides freshness and Age.
+  it('fresh or stale as of when the request arrived; Age never below 0', async () => {
+    const cache = createCache({ jitter: 0 })
+    const app = { cache }
+    const route = cached((ctx: KilnContext) => `at ${ctx.receivedAt}`, { ttl: 60, swr: 300, routeId: 'GET /t', keyParams: [] })
+    const call = async (receivedAt: number) => {
+      const ctx = Object.assign(fakeContext({ path: '/t', app }), { receivedAt })
+      const value: unknown = await route(ctx)
+      return value instanceof KilnResponse ? value : ctx.render(value)
+    }
+    const created = Date.now()
+    expect((await call(created)).headers['x-cache']).toBe('MISS')
+    // Arrived before the entry was stored (a request that waited in middleware meanwhile).
+    const early = await call(created - 5_000)
+    expect([early.headers['x-cache'], early.headers['age']]).toEqual(['HIT', '0'])
+    expect((await call(created + 30_500)).headers['age']).toBe('30')
+    const stale = await call(created + 65_500)
+    expect([stale.headers['x-cache'], stale.headers['age']]).toEqual(['STALE', '65'])
+    await cache.close()
+  })
+})
+
 describe('@cached as a controller method decorator', () => {
   it('caches the method as a route, keeps `this`, and marks it for the app', async () => {
     const cache = createCache()
