@@ -199,6 +199,24 @@ describe('@cached route: the key', () => {
     expect(t.runs()).toBe(variants.length)
   })
 
+  it('vary names in any case, one of them the host', async () => {
+    const t = setup({ keyParams: [], vary: ['X-Tenant', 'Host'] }, (ctx) => `${ctx.headers['x-tenant']}@${ctx.headers.host}`)
+    const variants: Partial<FakeRequest>[] = [
+      { headers: { 'x-tenant': 'a' } },
+      { headers: { 'x-tenant': 'b' } },
+      { headers: { 'x-tenant': 'b', host: 'other.test' } },
+      { headers: {} },
+    ]
+    const want = ['a@example.test', 'b@example.test', 'b@other.test', 'undefined@example.test']
+    for (let round = 0; round < 2; round++) {
+      for (const [i, v] of variants.entries()) {
+        const res = await t.call(v)
+        expect([bodyText(res), res.headers['x-cache']]).toEqual([want[i], round === 0 ? 'MISS' : 'HIT'])
+      }
+    }
+    expect((await t.call(variants[0])).headers['vary']).toBe('x-tenant, host')
+  })
+
   it('X-Forwarded-Host is ignored unless the proxy is trusted', async () => {
     const t = setup()
     await t.call({ headers: { 'x-forwarded-host': 'a.test' } })
