@@ -149,8 +149,9 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
     }
     const key = keyOf(ctx, identity)
     // The request's arrival time (free when metrics read it) rather than a clock read per hit: an
-    // entry fresh when the request arrived is fresh for it.
-    const now = s.root.systemClock ? ctx.receivedAt : s.root.now()
+    // entry fresh when the request arrived is fresh for it. A context made by hand may lack it.
+    const receivedAt = ctx.receivedAt
+    const now = s.root.systemClock && receivedAt > 0 ? receivedAt : s.root.now()
     let entry: CacheEntry | undefined
     if (key === hotKey && s === hotState && servable(hotEntry!, s, now)) {
       entry = hotEntry!

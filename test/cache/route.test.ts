@@ -460,6 +460,20 @@ describe("@cached route: the request's arrival time is the clock of a hit", () =
     expect([stale.headers['x-cache'], stale.headers['age']]).toEqual(['STALE', '65'])
     await cache.close()
   })
+
+  it('a context without receivedAt (made by hand) reads the clock instead', async () => {
+    const cache = createCache({ jitter: 0 })
+    const route = cached((_ctx: KilnContext) => 'x', { ttl: 60, routeId: 'GET /t', keyParams: [] })
+    const call = async () => {
+      const ctx = fakeContext({ path: '/t', app: { cache } })
+      delete (ctx as { receivedAt?: number }).receivedAt
+      const value: unknown = await route(ctx)
+      return value instanceof KilnResponse ? value : ctx.render(value)
+    }
+    expect((await call()).headers['x-cache']).toBe('MISS')
+    expect((await call()).headers['x-cache']).toBe('HIT')
+    await cache.close()
+  })
 })
 
 describe('@cached as a controller method decorator', () => {
