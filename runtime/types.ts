@@ -52,10 +52,10 @@ export interface KilnContext<P = Params> {
    */
   requestHeader(name: string): string | undefined
   /**
-   * When the request arrived, in milliseconds since the epoch (`Date.now()`'s clock); the same
-   * value for every reader of one request, and free when metrics already read the arrival time.
+   * The time, in milliseconds since the epoch (`Date.now()`'s clock); free (no clock read) while
+   * the request is dispatched in the turn it arrived in, with metrics on.
    */
-  readonly receivedAt: number
+  now(): number
   /** The matched route; null inside middleware that runs for unmatched requests. */
   readonly route: RouteInfo | null
   /** Unique per request; echoed in 500 responses and logs. */

@@ -26,8 +26,11 @@ export async function handleFetch(app: App, request: Request): Promise<Response>
   if (app._metrics !== undefined) ctx._start = performance.now()
   let r
   try {
-    r = toResponse(ctx, await dispatch(app, ctx))
+    const value = dispatch(app, ctx)
+    ctx._arrivalTurn = false
+    r = toResponse(ctx, await value)
   } catch (error) {
+    ctx._arrivalTurn = false
     r = app._fail(ctx, error)
   }
   let f

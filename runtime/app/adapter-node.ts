@@ -28,6 +28,7 @@ export function handleNode(app: App, req: NodeRequest, res: NodeResponse): void 
   } catch (error) {
     value = app._fail(ctx, error)
   }
+  ctx._arrivalTurn = false
   if (isThenable(value)) {
     value.then(
       (v) => sendSafely(app, ctx, res, v),

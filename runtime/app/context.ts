@@ -38,8 +38,8 @@ export class Context<P = Params> implements KilnContext<P> {
   _headers: Record<string, string | string[]> | null = null
   /** `performance.now()` at arrival, when metrics are on. */
   _start = 0
-  /** `receivedAt` once read. */
-  private _receivedAt = 0
+  /** Set by the adapter once dispatch returned: the request has left the turn it arrived in. */
+  _arrivalTurn = true
   /** The matched route may answer with `X-Cache` (a `cached()` or lazy handler): metrics then read it. */
   _cached = false
   private _query: Record<string, string | string[]> | undefined = undefined
@@ -89,13 +89,12 @@ export class Context<P = Params> implements KilnContext<P> {
   }
 
   /**
-   * When the request arrived, in milliseconds since the epoch (`Date.now()`'s clock). With metrics
-   * on it comes from the arrival time they read, so it costs no clock read; else the clock is read
-   * on first use. The same value for every reader of one request.
+   * The time, in milliseconds since the epoch (`Date.now()`'s clock). While the request is
+   * dispatched in the turn it arrived in (nothing awaited yet) with metrics on, this is the arrival
+   * time metrics read, microseconds old, and costs no clock read; else it is `Date.now()`.
    */
-  get receivedAt(): number {
-    if (this._receivedAt === 0) this._receivedAt = this._start > 0 ? wallClockAt(this._start) : Date.now()
-    return this._receivedAt
+  now(): number {
+    return this._arrivalTurn && this._start > 0 ? wallClockAt(this._start) : Date.now()
   }
 
   get query(): Record<string, string | string[]> {

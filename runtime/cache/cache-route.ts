@@ -148,10 +148,10 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
       if (identityOf !== undefined) identity = String(identityOf(ctx) ?? '')
     }
     const key = keyOf(ctx, identity)
-    // The request's arrival time (free when metrics read it) rather than a clock read per hit: an
-    // entry fresh when the request arrived is fresh for it. A context made by hand may lack it.
-    const receivedAt = ctx.receivedAt
-    const now = s.root.systemClock && receivedAt > 0 ? receivedAt : s.root.now()
+    // The request's clock, free in the turn the request arrived in (see ctx.now), when the cache's
+    // clock is Date.now; a clock given to createCache, or Date.now replaced since the cache was
+    // made (fake timers), is read as it is. A context made by hand may have no `now`.
+    const now = s.root.now === Date.now && ctx.now !== undefined ? ctx.now() : s.root.now()
     let entry: CacheEntry | undefined
     if (key === hotKey && s === hotState && servable(hotEntry!, s, now)) {
       entry = hotEntry!

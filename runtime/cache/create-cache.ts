@@ -25,7 +25,6 @@ export function createCache(options: CacheOptions = {}): Cache {
     channel: r.prefix + '__invalidate',
     origin: randomBytes(8).toString('hex'),
     now: r.now,
-    systemClock: options.now === undefined,
     random: r.random,
     tags: createTagClock(r.maxTags),
     redis: undefined,

@@ -12,8 +12,6 @@ export interface CacheRoot {
   /** Random id of this instance: its own messages are ignored when they come back. */
   origin: string
   now: () => number
-  /** `now` is Date.now (not a clock the app injected): a route may use the request's `receivedAt`. */
-  systemClock: boolean
   random: () => number
   tags: TagClock
   redis: RedisLevel | undefined

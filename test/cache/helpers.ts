@@ -77,7 +77,7 @@ export function fakeContext(r: FakeRequest): KilnContext {
     requestId: randomBytes(4).toString('hex'),
     state: {},
     app: { cache: r.app.cache, db: undefined, onClose() {}, trustProxy: r.app.trustProxy } as KilnContext['app'],
-    receivedAt: Date.now(),
+    now: () => Date.now(),
     requestHeader(name) {
       const v = ctx.headers[name]
       return Array.isArray(v) ? v.join(', ') : v

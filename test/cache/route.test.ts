@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createApp } from '../../runtime/app/index.js'
 import { cached, createCache, type Cache, type CachedOptions } from '../../runtime/cache/index.js'
 import { KilnResponse, type KilnContext } from '../../runtime/types.js'
 import type { CacheStore } from '../../runtime/cache/store.js'
@@ -438,21 +439,21 @@ describe('@cached route: the entry a route served last is answered without a loo
   })
 })
 
-describe("@cached route: the request's arrival time is the clock of a hit", () => {
-  // With the system clock a hit reads no clock of its own: ctx.receivedAt (free when metrics read
-  // the arrival time) decides freshness and Age.
-  it('fresh or stale as of when the request arrived; Age never below 0', async () => {
+describe("@cached route: a hit's clock is the request's (ctx.now())", () => {
+  // With Date.now as the cache's clock a hit reads ctx.now(), which is free in the turn the
+  // request arrived in (metrics' arrival reading): it decides freshness and Age.
+  it('fresh or stale by ctx.now(); Age never below 0', async () => {
     const cache = createCache({ jitter: 0 })
     const app = { cache }
-    const route = cached((ctx: KilnContext) => `at ${ctx.receivedAt}`, { ttl: 60, swr: 300, routeId: 'GET /t', keyParams: [] })
-    const call = async (receivedAt: number) => {
-      const ctx = Object.assign(fakeContext({ path: '/t', app }), { receivedAt })
+    const route = cached((_ctx: KilnContext) => 'body', { ttl: 60, swr: 300, routeId: 'GET /t', keyParams: [] })
+    const call = async (at: number) => {
+      const ctx = Object.assign(fakeContext({ path: '/t', app }), { now: () => at })
       const value: unknown = await route(ctx)
       return value instanceof KilnResponse ? value : ctx.render(value)
     }
     const created = Date.now()
     expect((await call(created)).headers['x-cache']).toBe('MISS')
-    // Arrived before the entry was stored (a request that waited in middleware meanwhile).
+    // A clock a little behind the entry's creation (another request's load stored it meanwhile).
     const early = await call(created - 5_000)
     expect([early.headers['x-cache'], early.headers['age']]).toEqual(['HIT', '0'])
     expect((await call(created + 30_500)).headers['age']).toBe('30')
@@ -461,18 +462,50 @@ describe("@cached route: the request's arrival time is the clock of a hit", () =
     await cache.close()
   })
 
-  it('a context without receivedAt (made by hand) reads the clock instead', async () => {
+  it('a context without now() (made by hand) reads the cache clock instead', async () => {
     const cache = createCache({ jitter: 0 })
     const route = cached((_ctx: KilnContext) => 'x', { ttl: 60, routeId: 'GET /t', keyParams: [] })
     const call = async () => {
       const ctx = fakeContext({ path: '/t', app: { cache } })
-      delete (ctx as { receivedAt?: number }).receivedAt
+      delete (ctx as { now?: unknown }).now
       const value: unknown = await route(ctx)
       return value instanceof KilnResponse ? value : ctx.render(value)
     }
     expect((await call()).headers['x-cache']).toBe('MISS')
     expect((await call()).headers['x-cache']).toBe('HIT')
     await cache.close()
+  })
+})
+
+describe('@cached route in an app whose Date is faked (tests with fake timers)', () => {
+  afterEach(() => vi.useRealTimers())
+  const quiet = { warn: () => {}, error: () => {} }
+
+  it('faked before the cache was made: expiry follows the fake clock', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    const app = createApp({ logger: quiet })
+    let n = 0
+    app.get('/c', cached(() => `v${n++}`, { ttl: 60 }))
+    expect((await app.inject('/c')).text()).toBe('v0')
+    expect((await app.inject('/c')).headers['x-cache']).toBe('HIT')
+    vi.setSystemTime(Date.now() + 61_000)
+    const after = await app.inject('/c')
+    expect(after.headers['x-cache']).not.toBe('HIT')
+    await app.close()
+  })
+
+  it('faked after the cache was made: the cache keeps the clock it was made with', async () => {
+    const app = createApp({ logger: quiet })
+    let n = 0
+    app.get('/c', cached(() => `v${n++}`, { ttl: 60 }))
+    expect((await app.inject('/c')).text()).toBe('v0')
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + 3_600_000)
+    for (let i = 0; i < 2; i++) {
+      const hit = await app.inject('/c')
+      expect([hit.text(), hit.headers['x-cache']]).toEqual(['v0', 'HIT'])
+    }
+    await app.close()
   })
 })
 
