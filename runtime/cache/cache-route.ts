@@ -1,6 +1,6 @@
 import { KilnResponse, type Handler, type KilnContext } from '../types.js'
 import { routeTtl, type CacheEntry, type ResolvedEntryOptions } from './entry.js'
-import { load, lookup, refresh } from './load.js'
+import { load, lookup, refresh, servableAt } from './load.js'
 import { resolveEntryOptions } from './resolve-options.js'
 import { compileTags, createRouteKey } from './route-key.js'
 import { classifyResponse, copyResponse, replay, storeResponse, type ResponsePlan } from './route-response.js'
@@ -153,7 +153,7 @@ export function cacheRoute(handler: Handler, options: CachedRouteOptions): Handl
     // made (fake timers), is read as it is. A context made by hand may have no `now`.
     const now = s.root.now === Date.now && ctx.now !== undefined ? ctx.now() : s.root.now()
     let entry: CacheEntry | undefined
-    if (key === hotKey && s === hotState && servable(hotEntry!, s, now)) {
+    if (key === hotKey && s === hotState && !hotEntry!.removed && servableAt(s, hotEntry!, now)) {
       entry = hotEntry!
       if (now - hotUsedAt >= 1000 || now < hotUsedAt) {
         hotUsedAt = now
@@ -200,11 +200,6 @@ function labelled(value: unknown, xCache: string): unknown {
 
 function hasBody(h: KilnContext['headers']): boolean {
   return h['transfer-encoding'] !== undefined || (h['content-length'] !== undefined && h['content-length'] !== '0')
-}
-
-/** What `lookup` checks of an entry it finds, for an entry held since: still in level 1, not invalidated, not expired. */
-function servable(entry: CacheEntry, s: StoreState, now: number): boolean {
-  return !entry.removed && now - entry.created < entry.ttl + entry.swr && (entry.tags === undefined || !s.root.tags.invalidates(entry))
 }
 
 function nonEmpty(tags: string[] | undefined): string[] | undefined {

@@ -9,11 +9,16 @@ import { level2, redisErrorCounter, type Flight, type FlightResult, type StoreSt
 export function lookup(s: StoreState, key: string, now: number): CacheEntry | undefined {
   const entry = s.lru.get(key)
   if (entry === undefined) return undefined
-  if ((entry.tags !== undefined && s.root.tags.invalidates(entry)) || entryAge(entry, now) === 'expired') {
+  if (!servableAt(s, entry, now)) {
     s.lru.delete(key)
     return undefined
   }
   return entry
+}
+
+/** Fresh or stale (not past its stale window) at `now`, and none of its tags invalidated since it was made. */
+export function servableAt(s: StoreState, entry: CacheEntry, now: number): boolean {
+  return entryAge(entry, now) !== 'expired' && (entry.tags === undefined || !s.root.tags.invalidates(entry))
 }
 
 /**
