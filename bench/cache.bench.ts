@@ -190,6 +190,14 @@ async function checkAnswers(port: number): Promise<void> {
   }
 }
 
+/** The goal's server: the plain route's body, and the cached route answering from the cache. */
+async function checkGoalAnswers(port: number): Promise<void> {
+  if ((await get(port, '/plain-text')).body !== 'Hello, World!') throw new Error('plain route answers wrongly (goal server)')
+  await get(port, '/cache-text')
+  const hit = await get(port, '/cache-text')
+  if (hit.body !== 'Hello, World!' || hit.headers['x-cache'] !== 'HIT') throw new Error(`cached text route answers wrongly (goal server): ${hit.headers['x-cache']}`)
+}
+
 async function httpBench(): Promise<void> {
   const { child, port } = await startChild('all')
   const goal = await startChild('goal')
@@ -198,9 +206,11 @@ async function httpBench(): Promise<void> {
     await checkAnswers(port)
     // The goal's pair, alone in its process, in turns of 50 ms (see interleave in load.ts): on a
     // machine shared with other tenants, two routes measured a second apart can differ by 30 %.
-    await get(goal.port, '/cache-text')
+    await checkGoalAnswers(goal.port)
     const goalRuns: InterleaveResult[] = []
-    for (let r = 0; r < GOAL_RUNS; r++) goalRuns.push(interleave(goal.child.pid!, goal.port, ['/plain-text', '/cache-text'], GOAL_SECONDS))
+    for (let r = 0; r < GOAL_RUNS; r++) {
+      goalRuns.push(interleave(goal.child.pid!, goal.port, ['/plain-text', '/cache-text'], GOAL_SECONDS, { connections: CONNECTIONS }))
+    }
 
     const paths = ['/plain-text', '/uncached-text', '/cache-text', '/uncached', '/cached', '/uncached br', '/cached br']
     // `<path> br`: the request says Accept-Encoding: br (a browser's choice), so the body is compressed.
@@ -241,7 +251,7 @@ async function httpBench(): Promise<void> {
     }
     console.log(
       `\nthe goal's pair in a process of its own: ${GOAL_RUNS} runs × ${GOAL_SECONDS} s, the two routes in turns of 50 ms, ` +
-        '50 connections from bench/interleave-client.ts on CPU 0, server on CPU 1',
+        `${CONNECTIONS} connections from bench/interleave-client.ts on CPU 0, server on CPU 1`,
     )
     console.log('| run | plain text req/s | @cached hit req/s | hit / plain, req/s | hit / plain, server CPU per request | server busy |\n|---|---:|---:|---:|---:|---:|')
     const byRps = goalRuns.map((x) => x.rps[1] / x.rps[0])

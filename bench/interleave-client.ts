@@ -30,8 +30,8 @@ export interface InterleaveResult {
   /** Per path, in the order given. */
   rps: number[]
   cpuMicros: number[]
-  /** Per turn: path index, requests per second in that turn (for ratios of neighbouring turns). */
-  turns: { path: number; rps: number; ticks: number; requests: number }[]
+  /** Per turn: path index, its length, requests completed and server CPU ticks (for ratios of neighbouring turns). */
+  turns: { path: number; ms: number; requests: number; ticks: number }[]
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n')
@@ -61,7 +61,7 @@ function run(o: InterleaveOptions): Promise<InterleaveResult> {
       for (let p = 0; p < o.paths.length; p++) {
         const mine = turns.filter((t) => t.path === p)
         const n = mine.reduce((a, t) => a + t.requests, 0)
-        const ms = mine.reduce((a, t) => a + (t.requests / t.rps) * 1000, 0)
+        const ms = mine.reduce((a, t) => a + t.ms, 0)
         rps.push((n / ms) * 1000)
         cpuMicros.push((mine.reduce((a, t) => a + t.ticks, 0) * 10_000) / n)
       }
@@ -71,7 +71,7 @@ function run(o: InterleaveOptions): Promise<InterleaveResult> {
       const now = performance.now()
       const ticks = cpuTicks(o.serverPid)
       if (turnStart >= measureFrom && completed > 0) {
-        turns.push({ path: current, rps: (completed / (now - turnStart)) * 1000, ticks: ticks - ticksAtStart, requests: completed })
+        turns.push({ path: current, ms: now - turnStart, requests: completed, ticks: ticks - ticksAtStart })
       }
       if (now >= endAt || failure !== undefined) return finish()
       current = (current + 1) % o.paths.length
